@@ -1,0 +1,6 @@
+/*
+ * commands.h - the list of drsim commands, in help order, one X(verb) row
+ * each.  Every command is defined in sim/cmd_<verb>.c as
+ *   const dr_command cmd_<verb>_def = { .name = "<verb>", .fn = ..., ... };
+ */
+#define DR_COMMANDS(X)
