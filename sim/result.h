@@ -8,6 +8,9 @@
  * Honesty rule: every figure says where it came from (res_source).
  * Times are seconds; wall-clock instants are epoch seconds (CLOCK_REALTIME).
  * Strings are owned by the result and freed by res_free().
+ * Reproducibility: when SOURCE_DATE_EPOCH is set, executors use it for
+ * started_at/finished_at and "reproducible" for host, so the same seed gives
+ * byte-identical JSON.
  */
 #ifndef DR_RESULT_H
 #define DR_RESULT_H

@@ -165,6 +165,8 @@ typedef struct {
 	int *uses;       /* resource indices held for the step */
 	size_t n_uses;
 	bool verify;     /* a verification step (name or "verify: true") */
+	bool once;       /* "scope: once": runs once for the whole disaster
+			  * (declare, DNS cutover); otherwise once per database hit */
 	double timeout_s;/* drill timeout; 0 = 10 × model p95 */
 	scn_action action;
 	dr_pos pos;
