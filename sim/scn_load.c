@@ -28,6 +28,8 @@
 typedef struct {
 	yaml_document_t doc;
 	const char *file;
+	const char *data; /* the whole input, to look past a node's end */
+	size_t len;
 	dr_diags *diags;
 	scenario *s;
 	size_t visits;
@@ -269,7 +271,12 @@ static bool parse_expr(loader *L, const yaml_node_t *n, const scn_field *f, dr_e
 		int shift = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1;
 		if (ee.col > 0 && n->start_mark.line == n->end_mark.line)
 			p.col += ee.col - 1 + shift;
-		ERR(L, p, "'%s': %s", f->key, ee.msg[0] ? ee.msg : dr_strerror(err));
+		/* In a flow mapping "{ lag: lognormal(median=1s, p95=2s) }" the comma ends a
+		 * plain value: say so, rather than only "missing ')'". */
+		bool cut = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			   n->end_mark.index < L->len && L->data[n->end_mark.index] == ',';
+		ERR(L, p, "'%s': %s%s", f->key, ee.msg[0] ? ee.msg : dr_strerror(err),
+		    cut ? " (a comma ends a plain value inside { }: quote the value)" : "");
 		return false;
 	}
 	dr_dim d = dr_expr_dim(e);
@@ -971,8 +978,8 @@ dr_err scn_load_buffer(const char *name, const char *data, size_t len, scenario 
 	scenario *s = dr_calloc(1, sizeof(*s));
 	s->file = dr_strdup(name);
 	s->sha256 = sha256_hex(data, len);
-	loader L = {.file = s->file, .diags = diags, .s = s};
-	size_t errors_before = diags->n_errors;
+	loader L = {.file = s->file, .data = data, .len = len, .diags = diags, .s = s};
+	size_t errors_before = diags->n_errors, diags_before = diags->n;
 	preset(s);
 	if (len > MAX_BYTES) {
 		ERR(&L, ((dr_pos){L.file, 1, 1}), "file too large (%zu bytes; at most %u)", len, MAX_BYTES);
@@ -1013,6 +1020,10 @@ fail:
 	for (size_t i = 0; i < L.n_res_refs; i++)
 		free(L.res_refs[i].name);
 	free(L.res_refs);
+	/* Diagnostics outlive a failed scenario: they name the caller's file. */
+	for (size_t i = diags_before; i < diags->n; i++)
+		if (diags->v[i].pos.file == s->file)
+			diags->v[i].pos.file = name;
 	if (diags->n_errors > errors_before) {
 		scn_free(s);
 		return DR_PARSE;
