@@ -25,6 +25,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "cli.h"
 #include "engine.h"
 #include "hist.h"
 #include "result.h"
@@ -175,5 +176,25 @@ dr_err sim_compare(const scenario *s, const sim_opts *opts, res_result **out) DR
 /* Cost per month of s's protection and standby capacity into c (items
  * added; currency from the scenario, "USD" when unset). */
 void sim_cost(const scenario *s, res_cost *c);
+
+/* ---- command-line helpers shared by simulate, compare and merge
+ * (cmd_simulate.c) ---- */
+
+/* The raw option values a command's table fills. */
+typedef struct {
+	const char *disaster, *horizon, *out;
+	uint64_t trials, seed;
+	int threads;
+	dr_strlist formats;
+} sim_cli;
+/* Defaults (threads = online CPUs); releases formats left from before. */
+void sim_cli_init(sim_cli *c);
+/* Check and convert into o; prints and returns -1 on a bad value. */
+int sim_cli_opts(const sim_cli *c, sim_opts *o);
+/* Load a scenario printing its diagnostics; -1 when it does not load. */
+int sim_cli_load(const char *path, scenario **s);
+/* Write r in formats (default text) to stdout or to directory out as
+ * <basename>.<ext>; returns the exit code (0 met, 1 missed, 2, 3). */
+int sim_cli_emit(const res_result *r, const dr_strlist *formats, const char *out, const char *basename);
 
 #endif
