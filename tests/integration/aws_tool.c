@@ -141,8 +141,9 @@ static int s3_flow(const char *run, const char *bucket)
 	const char *doc = "{\"met\": true}\n";
 	tap(drv_s3_put(&s, key, doc, strlen(doc)) == DR_OK, "PUT object");
 	drv_s3_object_info info;
-	tap(drv_s3_head(&s, key, &info) == DR_OK && info.size == (long long)strlen(doc), "HEAD object (%lld bytes)",
-	    info.size);
+	dr_err err = drv_s3_head(&s, key, &info);
+	long long size = info.size;
+	tap(err == DR_OK && size == (long long)strlen(doc), "HEAD object (%lld bytes)", size);
 	drv_s3_object_info_release(&info);
 	dr_buf got = {0};
 	tap(drv_s3_get(&s, key, &got) == DR_OK && got.s && !strcmp(got.s, doc), "GET object round trip");
