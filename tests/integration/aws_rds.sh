@@ -4,7 +4,7 @@
 # presigned URL, restore (capacity fault first), PITR to the latest
 # restorable time, guarded and verified clean-up, no secret in any output.
 set -u
-. "$(dirname "$0")/aws_common.sh"
+. "$(dirname "$0")/../aws_common.sh"
 build_tool; tap $? "aws_tool builds against libdrsim.a"
 start_fake --fault CreateDBSnapshot:Throttling:2 --fault RestoreDBInstanceFromDBSnapshot:InsufficientDBInstanceCapacity:1 \
 	--latency snapshot=0.6 --latency copy=1.0 --latency restore=1.0 --latency delete=0.3

@@ -5,7 +5,7 @@
 # (tests/integration/sigv4_botocore.sh checks the S3 signatures).  The
 # npm install goes to $BUILD/npm and is reused by later runs.
 set -u
-. "$(dirname "$0")/aws_common.sh"
+. "$(dirname "$0")/../aws_common.sh"
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 unset AWS_SESSION_TOKEN
 NPMDIR=$BUILD/npm

@@ -1,7 +1,7 @@
 /*
  * aws_tool.c - drives drsim's AWS clients (drivers/rds.c, drivers/s3.c)
  * against local endpoints for the integration tests, printing TAP lines.
- * Built by the integration scripts (aws_common.sh) against $BUILD/libdrsim.a.
+ * Built by the integration scripts (tests/aws_common.sh) against $BUILD/libdrsim.a.
  *
  *   aws_tool rds RUN ACCOUNT   RDS flow against tests/fake_rds.py
  *   aws_tool s3 RUN BUCKET     S3 flow against s3rver

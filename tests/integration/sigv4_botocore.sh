@@ -3,7 +3,7 @@
 # signed with a fixed clock, must carry byte for byte the Authorization
 # header Debian's python3-botocore computes for them (tests/sigv4_botocore.py).
 set -u
-. "$(dirname "$0")/aws_common.sh"
+. "$(dirname "$0")/../aws_common.sh"
 build_tool || { echo "not ok 1 - aws_tool builds"; exit 1; }
 export DRSIM_AWS_FIXED_TIME=1795000000
 "$PY" "$ROOT/tests/sigv4_botocore.py" --port-file "$WORK/port" --secret "$AWS_SECRET_ACCESS_KEY" \

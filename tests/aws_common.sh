@@ -2,7 +2,7 @@
 # tests/integration/aws_tool.c against $BUILD/libdrsim.a, starts and stops
 # tests/fake_rds.py on 127.0.0.1 (Debian's /usr/bin/python3 and its
 # python3-botocore), and fake credentials that never leave this machine.
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 PY=/usr/bin/python3
 WORK=$(mktemp -d /tmp/drsim-aws-XXXXXX)
