@@ -339,8 +339,9 @@ static void check_ransomware_account(const scenario *s, const scn_lint_rule *r, 
 	if (!d)
 		return;
 	const scn_protection *p = &s->protection;
+	/* a copy under the default KMS key cannot reach another account (DR006) */
 	for (size_t i = 0; i < p->n_copies; i++)
-		if (p->copies[i].cross_account && copy_is_backup(&p->copies[i]))
+		if (p->copies[i].cross_account && copy_is_backup(&p->copies[i]) && p->copies[i].kms != SCN_KMS_DEFAULT)
 			return;
 	scn_lint_add(out, r, d->pos, "\"ransomware\" is listed but no backup is copied to another account");
 }

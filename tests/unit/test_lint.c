@@ -280,6 +280,11 @@ static void test_dr012_ransomware_account(void **state)
 	assert_true(fires("DR012", p));
 	p.sites = NULL; /* dr is in the vault account */
 	assert_false(fires("DR012", p));
+	/* a copy under the default KMS key never reaches the vault */
+	p.protection = "  automated_backups: { retention: 14d }\n"
+		       "  copies:\n    - { of: automated-backups, to: dr, kms_key: default }\n"
+		       "    - { of: logs, to: dr, delay: 1m }\n";
+	assert_true(fires("DR012", p));
 }
 
 static void test_dr013_log_upload(void **state)
