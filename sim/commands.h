@@ -6,4 +6,7 @@
 #define DR_COMMANDS(X) \
 	X(validate)        \
 	X(lint)            \
-	X(schema)
+	X(schema)          \
+	X(simulate)        \
+	X(compare)         \
+	X(merge)
