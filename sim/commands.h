@@ -6,4 +6,11 @@
 #define DR_COMMANDS(X) \
 	X(validate)        \
 	X(lint)            \
-	X(schema)
+	X(schema)          \
+	X(simulate)        \
+	X(compare)         \
+	X(merge)           \
+	X(report)          \
+	X(history)         \
+	X(verify)          \
+	X(keygen)
