@@ -4,6 +4,12 @@
  *   const dr_command cmd_<verb>_def = { .name = "<verb>", .fn = ..., ... };
  */
 #define DR_COMMANDS(X) \
+	X(validate)        \
+	X(lint)            \
+	X(schema)          \
+	X(simulate)        \
+	X(compare)         \
+	X(merge)           \
 	X(report)          \
 	X(history)         \
 	X(verify)          \
