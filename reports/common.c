@@ -25,13 +25,22 @@ void rpt_dur(double s, char out[32])
 		snprintf(out, 32, "%s%.3gs", sign, s);
 	else if (s < 3600) {
 		long t = lround(s);
-		snprintf(out, 32, "%s%ldm %02lds", sign, t / 60, t % 60);
+		if (t % 60)
+			snprintf(out, 32, "%s%ldm %02lds", sign, t / 60, t % 60);
+		else
+			snprintf(out, 32, "%s%ldm", sign, t / 60);
 	} else if (s < 86400) {
 		long t = lround(s / 60);
-		snprintf(out, 32, "%s%ldh %02ldm", sign, t / 60, t % 60);
+		if (t % 60)
+			snprintf(out, 32, "%s%ldh %02ldm", sign, t / 60, t % 60);
+		else
+			snprintf(out, 32, "%s%ldh", sign, t / 60);
 	} else {
 		long t = lround(s / 3600);
-		snprintf(out, 32, "%s%ldd %02ldh", sign, t / 24, t % 24);
+		if (t % 24)
+			snprintf(out, 32, "%s%ldd %02ldh", sign, t / 24, t % 24);
+		else
+			snprintf(out, 32, "%s%ldd", sign, t / 24);
 	}
 }
 

@@ -27,6 +27,8 @@ static int cmp_point(const void *a, const void *b)
 	if (!c)
 		c = strcmp(x->kind, y->kind);
 	if (!c)
+		c = strcmp(x->strategy, y->strategy);
+	if (!c)
 		c = strcmp(x->when, y->when);
 	return c;
 }
@@ -55,7 +57,8 @@ static void add_points(const res_result *r, const char *strategy, hpoint **v, si
 
 static bool same_group(const hpoint *a, const hpoint *b)
 {
-	return strcmp(a->scenario, b->scenario) == 0 && strcmp(a->kind, b->kind) == 0;
+	return strcmp(a->scenario, b->scenario) == 0 && strcmp(a->kind, b->kind) == 0 &&
+	       strcmp(a->strategy, b->strategy) == 0;
 }
 
 static void trend(dr_buf *b, double now, double before)
@@ -68,8 +71,8 @@ static void trend(dr_buf *b, double now, double before)
 
 static void text_group(dr_buf *b, const hpoint *p, size_t n, bool color)
 {
-	dr_buf_printf(b, "%s%s: %s%s (%zu run%s)\n", color ? "\033[1m" : "", p->scenario, p->kind, color ? "\033[0m" : "", n,
-		      n == 1 ? "" : "s");
+	dr_buf_printf(b, "%s%s: %s [%s]%s (%zu run%s)\n", color ? "\033[1m" : "", p->scenario, p->kind, p->strategy,
+		      color ? "\033[0m" : "", n, n == 1 ? "" : "s");
 	char rt[32], tt[32];
 	rpt_dur(p->rpo_target, rt);
 	rpt_dur(p->rto_target, tt);
@@ -138,7 +141,8 @@ static void panel(dr_buf *b, const hpoint *p, size_t n, bool rto, double x_off)
 
 static void html_group(dr_buf *b, const hpoint *p, size_t n, int id)
 {
-	char *title = dr_asprintf("%s: %s - RPO and RTO over %zu run%s", p->scenario, p->kind, n, n == 1 ? "" : "s");
+	char *title = dr_asprintf("%s: %s [%s] - RPO and RTO over %zu run%s", p->scenario, p->kind, p->strategy, n,
+				  n == 1 ? "" : "s");
 	dr_buf desc = {0};
 	dr_buf_printf(&desc, "Trend of RPO and RTO at p%g per run, against the objective. ", p->percentile);
 	for (size_t i = 0; i < n; i++) {
@@ -153,7 +157,9 @@ static void html_group(dr_buf *b, const hpoint *p, size_t n, int id)
 	rpt_esc_xml(b, p->scenario);
 	dr_buf_puts(b, ": ");
 	rpt_esc_xml(b, p->kind);
-	dr_buf_puts(b, "</h2>");
+	dr_buf_puts(b, " [");
+	rpt_esc_xml(b, p->strategy);
+	dr_buf_puts(b, "]</h2>");
 	rpt_svg_open(b, sid, 1000, 250, title, desc.s);
 	panel(b, p, n, false, 0);
 	panel(b, p, n, true, 500);

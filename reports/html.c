@@ -33,14 +33,14 @@ static const char css[] =
 	".verdict.met{background:var(--ok)}.verdict.missed{background:var(--bad)}\n"
 	"table{border-collapse:collapse;margin:6px 0 12px;font-size:.92rem}th,td{padding:4px 10px;"
 	"border-bottom:1px solid var(--line);text-align:left;vertical-align:top}th{color:var(--mute);"
-	"font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"table.kv th{width:150px}table.kv td{font-family:ui-monospace,Menlo,Consolas,monospace;"
 	"font-size:.85rem;word-break:break-all}\n"
 	".ok{color:var(--ok);font-weight:600}.bad{color:var(--bad);font-weight:700}\n"
 	".src{display:inline-block;font-size:.72rem;padding:0 6px;border-radius:8px;color:#fff;"
 	"vertical-align:1px}.src.measured{background:var(--measured)}.src.modeled{background:var(--modeled)}"
 	".src.declared{background:var(--declared)}\n"
-	".charts{display:flex;flex-wrap:wrap;gap:14px}figure{margin:0;flex:1 1 460px;min-width:0}"
+	".charts{display:flex;flex-wrap:wrap;gap:14px}figure{margin:0 0 10px;flex:1 1 460px;min-width:0}.charts figure{max-width:calc(50% - 7px)}@media (max-width:900px){.charts figure{max-width:100%}}"
 	"figcaption{font-size:.85rem;color:var(--mute);margin-top:2px}\n"
 	"svg.chart{width:100%;height:auto;max-width:100%;display:block;background:#fff;"
 	"border:1px solid var(--line);border-radius:6px}\n"
@@ -85,9 +85,45 @@ static char *chart_id(hx *h, const char *kind)
 
 /* ---- charts ------------------------------------------------------------ */
 
-/* CDF of RPO or RTO with the objective line and the percentile marked. */
+/* A single value (a drill's measurement) as a bar against the target. */
+static void bullet_chart(hx *h, const res_disaster *d, bool rto)
+{
+	const res_summary *s = rto ? &d->rto_s : &d->rpo_s;
+	double target = rto ? d->rto_target_s : d->rpo_target_s;
+	double v = s->max;
+	const char *metric = rto ? "RTO" : "RPO";
+	char vs[32], tg[32];
+	rpt_dur(v, vs);
+	rpt_dur(target, tg);
+	bool met = rto ? d->met_rto : d->met_rpo;
+	char *id = chart_id(h, rto ? "value-rto" : "value-rpo");
+	char *title = dr_asprintf("%s for %s (%s)", metric, d->kind, res_source_names[d->source]);
+	char *desc = dr_asprintf("%s was %s against a target of %s: objective %s.", metric, vs, tg, met ? "met" : "missed");
+	double xmax = fmax(isfinite(v) ? v * 1.1 : 0, isfinite(target) ? target * 1.15 : 0);
+	rpt_svg_open(h->b, id, 520, 130, title, desc);
+	rpt_plot p = {.b = h->b, .x = 58, .y = 30, .w = 440, .h = 56, .x0 = 0,
+		      .x1 = rpt_nice_max(xmax, RPT_AXIS_TIME), .y0 = 0, .y1 = 1};
+	rpt_svg_text(h->b, 10, 17, "start", "title", title);
+	rpt_svg_axes(&p, RPT_AXIS_TIME, RPT_AXIS_NONE, NULL, NULL);
+	rpt_svg_rect(&p, 0, isfinite(v) ? v : 0, 0.25, 0.75, res_source_names[d->source], desc);
+	rpt_svg_text(h->b, rpt_px(&p, isfinite(v) ? v : 0) + 6, rpt_py(&p, 0.5) + 4, "start", NULL, vs);
+	char *tl = dr_asprintf("target %s", tg);
+	rpt_svg_vline(&p, target, "target", tl, true);
+	free(tl);
+	rpt_svg_close(h->b);
+	free(id);
+	free(title);
+	free(desc);
+}
+
+/* CDF of RPO or RTO with the objective line and the percentile marked;
+ * a single measurement is drawn as a bar instead. */
 static void cdf_chart(hx *h, const res_disaster *d, bool rto)
 {
+	if ((rto ? d->rto_cdf.n : d->rpo_cdf.n) == 0) {
+		bullet_chart(h, d, rto);
+		return;
+	}
 	const res_cdf *c = rto ? &d->rto_cdf : &d->rpo_cdf;
 	const res_summary *s = rto ? &d->rto_s : &d->rpo_s;
 	double target = rto ? d->rto_target_s : d->rpo_target_s;
@@ -116,18 +152,15 @@ static void cdf_chart(hx *h, const res_disaster *d, bool rto)
 	char *xl = dr_asprintf("%s (time)", metric);
 	rpt_svg_axes(&p, RPT_AXIS_TIME, RPT_AXIS_SHARE, xl, "share of trials");
 	free(xl);
-	if (c->n)
-		rpt_svg_cdf(&p, c, rto ? "cdf-rto" : "cdf-rpo", CDF_POINTS);
-	else
-		rpt_svg_text(h->b, p.x + p.w / 2, p.y + p.h / 2, "middle", "label", "no distribution (single measurement)");
+	rpt_svg_cdf(&p, c, rto ? "cdf-rto" : "cdf-rpo", CDF_POINTS);
 	rpt_svg_hline(&p, q, "pct");
 	char *tl = dr_asprintf("target %s", tg);
-	rpt_svg_vline(&p, target, "target", tl);
+	rpt_svg_vline(&p, target, "target", tl, false);
 	free(tl);
 	if (isfinite(at)) {
 		dr_buf_printf(h->b, "<circle class=\"pct\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\"/>", rpt_px(&p, at), rpt_py(&p, q));
 		char *pl = dr_asprintf("%s %s", pn, v);
-		bool right = rpt_px(&p, at) > p.x + p.w * 0.7;
+		bool right = rpt_px(&p, at) > p.x + p.w * 0.3;
 		rpt_svg_text(h->b, rpt_px(&p, at) + (right ? -8 : 8), rpt_py(&p, q) + 16, right ? "end" : "start", "pct", pl);
 		free(pl);
 	}
@@ -190,7 +223,7 @@ static void waterfall_chart(hx *h, const res_result *r, const res_disaster *d)
 	rpt_svg_text(h->b, rpt_px(&p, isfinite(rto) ? rto : 0) + 5, rpt_py(&p, 0.5) + 4, "start", "tick", tv);
 	free(tot);
 	char *tl = dr_asprintf("target %s", tg);
-	rpt_svg_vline(&p, d->rto_target_s, "target", tl);
+	rpt_svg_vline(&p, d->rto_target_s, "target", tl, true);
 	free(tl);
 	rpt_svg_close(h->b);
 	dr_buf_release(&desc);
@@ -264,10 +297,10 @@ static void timeline_chart(hx *h, const res_disaster *d)
 		rpt_svg_text(h->b, p.x - 8, rpt_py(&p, row - 0.5) + 4, "end", NULL, s->name);
 	}
 	char *tl = dr_asprintf("target %s", tg);
-	rpt_svg_vline(&p, d->rto_target_s, "target", tl);
+	rpt_svg_vline(&p, d->rto_target_s, "target", tl, true);
 	free(tl);
 	char *rl = dr_asprintf("recovered %s", tend);
-	rpt_svg_vline(&p, end, "mark", rl);
+	rpt_svg_vline(&p, end, "mark", rl, false);
 	free(rl);
 	rpt_svg_close(h->b);
 	dr_buf_release(&desc);
@@ -310,7 +343,7 @@ static void fleet_chart(hx *h, const res_disaster *d)
 	if (all) {
 		char *l50 = dr_asprintf("50%% %s", t50), *l100 = dr_asprintf("100%% %s", t100);
 		rpt_svg_hline(&p, 0.5, "mark");
-		rpt_svg_vline(&p, all->t100_s.mean, "mark", l100);
+		rpt_svg_vline(&p, all->t100_s.mean, "mark", l100, true);
 		dr_buf_printf(h->b, "<circle class=\"pct\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>", rpt_px(&p, all->t50_s.mean),
 			      rpt_py(&p, 0.5));
 		rpt_svg_text(h->b, rpt_px(&p, all->t50_s.mean) + 7, rpt_py(&p, 0.5) + 15, "start", "pct", l50);
@@ -318,7 +351,7 @@ static void fleet_chart(hx *h, const res_disaster *d)
 		free(l100);
 	}
 	char *tl = dr_asprintf("target %s", tg);
-	rpt_svg_vline(&p, d->rto_target_s, "target", tl);
+	rpt_svg_vline(&p, d->rto_target_s, "target", tl, false);
 	free(tl);
 	rpt_svg_close(h->b);
 	free(id);
@@ -366,17 +399,17 @@ static void compare_chart(hx *h, const res_result *r)
 	}
 	if (r->recommended)
 		dr_buf_printf(&desc, "recommended: %s.", r->recommended);
-	int height = 90 + (int)n * 34;
+	int height = 100 + (int)n * 34;
 	rpt_svg_open(h->b, id, 1060, height, title, desc.s);
 	rpt_svg_text(h->b, 10, 17, "start", "title", title);
 	static const char *const heads[] = {"RPO", "RTO", "cost per month"};
 	double maxes[] = {mr, mt, mc}, targets[] = {rpo_t, rto_t, NAN};
 	double *vals[] = {rpo, rto, cost};
 	for (int col = 0; col < 3; col++) {
-		rpt_plot p = {.b = h->b, .x = 180 + col * 290, .y = 44, .w = 250, .h = (double)n * 34, .x0 = 0,
+		rpt_plot p = {.b = h->b, .x = 180 + col * 290, .y = 58, .w = 250, .h = (double)n * 34, .x0 = 0,
 			      .x1 = rpt_nice_max(maxes[col], col == 2 ? RPT_AXIS_MONEY : RPT_AXIS_TIME), .y0 = 0,
 			      .y1 = (double)n};
-		rpt_svg_text(h->b, p.x + p.w / 2, 36, "middle", "title", heads[col]);
+		rpt_svg_text(h->b, p.x + p.w / 2, 38, "middle", "title", heads[col]);
 		rpt_svg_axes(&p, col == 2 ? RPT_AXIS_MONEY : RPT_AXIS_TIME, RPT_AXIS_NONE, NULL, NULL);
 		for (size_t i = 0; i < n; i++) {
 			double row = (double)(n - i);
@@ -401,7 +434,8 @@ static void compare_chart(hx *h, const res_result *r)
 			char tg[32];
 			rpt_dur(targets[col], tg);
 			char *tl = dr_asprintf("target %s", tg);
-			rpt_svg_vline(&p, targets[col], "target", tl);
+			rpt_svg_vline(&p, targets[col], "target", NULL, true);
+			rpt_svg_text(h->b, rpt_px(&p, targets[col]) + 3, p.y - 4, "start", "target", tl);
 			free(tl);
 		}
 	}
@@ -455,7 +489,7 @@ static void compare_cdf_chart(hx *h, const res_result *r, const char *kind)
 		rpt_svg_text(h->b, 898, (double)(50 + i * 22), "start", NULL, r->variants[i].strategy);
 	}
 	char *tl = dr_asprintf("target %s", tg);
-	rpt_svg_vline(&p, target, "target", tl);
+	rpt_svg_vline(&p, target, "target", tl, true);
 	free(tl);
 	rpt_svg_close(h->b);
 	dr_buf_release(&desc);

@@ -160,14 +160,13 @@ void rpt_svg_cdf(const rpt_plot *p, const res_cdf *c, const char *cls, size_t ma
 		size_t i = m > 1 ? (size_t)((double)k * (double)(c->n - 1) / (double)(m - 1) + 0.5) : 0;
 		if (!isfinite(c->x[i]) || !isfinite(c->p[i]))
 			continue;
-		double x = rpt_px(p, c->x[i]), y = rpt_py(p, c->p[i]);
-		dr_buf_printf(p->b, " %.1f,%.1f %.1f,%.1f", x, prev_y, x, y);
-		prev_y = y;
+		prev_y = rpt_py(p, c->p[i]);
+		dr_buf_printf(p->b, " %.1f,%.1f", rpt_px(p, c->x[i]), prev_y);
 	}
 	dr_buf_printf(p->b, " %.1f,%.1f\"/>\n", rpt_px(p, p->x1), prev_y);
 }
 
-void rpt_svg_vline(const rpt_plot *p, double x, const char *cls, const char *label)
+void rpt_svg_vline(const rpt_plot *p, double x, const char *cls, const char *label, bool top)
 {
 	if (!isfinite(x))
 		return;
@@ -176,7 +175,8 @@ void rpt_svg_vline(const rpt_plot *p, double x, const char *cls, const char *lab
 		      p->y + p->h);
 	if (label) {
 		bool right = px > p->x + p->w * 0.75;
-		rpt_svg_text(p->b, right ? px - 4 : px + 4, p->y + 12, right ? "end" : "start", cls, label);
+		rpt_svg_text(p->b, right ? px - 4 : px + 4, top ? p->y + 12 : p->y + p->h - 6, right ? "end" : "start", cls,
+			     label);
 	}
 	dr_buf_puts(p->b, "\n");
 }

@@ -38,10 +38,11 @@ void rpt_dur_short(double s, char out[24]);
 /* Text at (x, y); anchor is start/middle/end; cls a CSS class or NULL.
  * The text is escaped. */
 void rpt_svg_text(dr_buf *b, double x, double y, const char *anchor, const char *cls, const char *text);
-/* A CDF as a stepped polyline from (x0, 0), thinned to at most max_points. */
+/* A CDF as a polyline from (x0, 0), thinned to at most max_points. */
 void rpt_svg_cdf(const rpt_plot *p, const res_cdf *c, const char *cls, size_t max_points);
-/* A vertical line at data x spanning the plot, labelled at the top. */
-void rpt_svg_vline(const rpt_plot *p, double x, const char *cls, const char *label);
+/* A vertical line at data x spanning the plot, labelled inside the plot at
+ * its top or bottom edge. */
+void rpt_svg_vline(const rpt_plot *p, double x, const char *cls, const char *label, bool top);
 /* A horizontal line at data y spanning the plot. */
 void rpt_svg_hline(const rpt_plot *p, double y, const char *cls);
 /* A rectangle in data coordinates [x0, x1] x [y0, y1]; tooltip may be NULL. */

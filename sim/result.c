@@ -397,7 +397,10 @@ static void put_real(dr_buf *b, double v)
 		dr_buf_printf(b, "%.0f", v); /* 60, not 6e+01 */
 		return;
 	}
-	for (int prec = 1; prec <= 17; prec++) {
+	/* Any decimal of up to DBL_DIG (15) digits survives the round trip, so
+	 * "%.15g" already gives the shortest form when one of <= 15 digits
+	 * exists; otherwise 16 or 17 digits are needed. */
+	for (int prec = 15; prec <= 17; prec++) {
 		snprintf(s, sizeof s, "%.*g", prec, v);
 		if (strtod(s, NULL) == v)
 			break;

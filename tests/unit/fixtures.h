@@ -152,7 +152,7 @@ static inline res_result *fx_simulate(void)
 static inline res_result *fx_compare(void)
 {
 	static const char *const strategies[] = {"backup-and-restore", "pilot-light", "warm-standby"};
-	static const double rto[] = {5 * 3600, 45 * 60, 9 * 60}, rpo[] = {900, 200, 30};
+	static const double rto[] = {5 * 3600, 45 * 60, 9 * 60}, rpo[] = {900, 200, 20};
 	static const double cost[] = {410.5, 1320, 2708.65};
 	res_result *r = res_new(RES_MODE_COMPARE);
 	fx_provenance(r, "payments - strategy comparison", 7, 20000);
