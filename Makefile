@@ -6,6 +6,7 @@
 #   make SANITIZE=address,undefined check   the same under ASan/UBSan
 #   make bench        benchmarks: print figures, assert nothing
 #   make fuzz         libFuzzer on the scenario loader for FUZZ_SECONDS
+#   make V=1          show compiler command lines
 #
 # Every library is found with pkg-config.
 
@@ -46,6 +47,12 @@ else
 DRSIM    := $(BUILD)/drsim
 endif
 
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 .PHONY: all deps check demo bench fuzz clean tests install
 
 all: $(DRSIM)
@@ -55,22 +62,26 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libdrsim.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(DRSIM): $(BUILD)/sim/main.o $(BUILD)/libdrsim.a
-	$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdrsim.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(BUILD)/libdrsim.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(BUILD)/libdrsim.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libdrsim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $< -o $@ $(BUILD)/libdrsim.a $(LDLIBS)
+	@echo "  BENCH   $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $< -o $@ $(BUILD)/libdrsim.a $(LDLIBS)
 
 tests: $(DRSIM) $(TEST_BIN)
 

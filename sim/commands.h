@@ -3,4 +3,6 @@
  * each.  Every command is defined in sim/cmd_<verb>.c as
  *   const dr_command cmd_<verb>_def = { .name = "<verb>", .fn = ..., ... };
  */
-#define DR_COMMANDS(X)
+#define DR_COMMANDS(X) \
+	X(validate)        \
+	X(schema)
