@@ -10,6 +10,8 @@
 #define _GNU_SOURCE
 #include "pgsb.h"
 
+#include "driver.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +60,7 @@ struct pgsb_env {
 	char *root;
 	char *user;
 	char *version;
+	char *tag;
 	uid_t uid;
 	gid_t gid;
 	bool switch_user; /* running as root: children drop to uid/gid */
@@ -176,7 +179,9 @@ static bool wait_gone(pid_t pid, unsigned long long ticks, double timeout_s)
 	return true;
 }
 
-bool pgsb_kill_journalled(pid_t pid, unsigned long long start_ticks)
+/* Kill a process group only if pid still has start_ticks (a reused pid
+ * is left alone).  True when it is gone. */
+static bool kill_checked(pid_t pid, unsigned long long start_ticks)
 {
 	if (pid <= 1 || proc_gone(pid, start_ticks))
 		return true;
@@ -210,6 +215,8 @@ static void spec_init(pgsb_env *e, child_spec *cs, const char *const *argv)
 	cs->env_store[k++] = dr_strdup("TZ=UTC");
 	cs->env_store[k++] = dr_asprintf("HOME=%s", e->root ? e->root : "/");
 	cs->env_store[k++] = dr_strdup("PGUSER=" DB_USER);
+	if (e->tag)
+		cs->env_store[k++] = dr_asprintf("%s=%s", DRV_RUN_ENV, e->tag);
 	cs->env_store[k] = NULL;
 	memcpy(cs->envp, cs->env_store, sizeof cs->envp);
 }
@@ -450,41 +457,6 @@ static dr_err remove_dir(pgsb_env *e, const char *path, const char *what)
 	return err;
 }
 
-dr_err pgsb_remove_tagged(const char *path, const char *tag, char *msg, size_t n)
-{
-	char real[PATH_MAX], dir[PATH_MAX];
-	if (!realpath(path, real)) {
-		if (errno == ENOENT)
-			return DR_OK;
-		snprintf(msg, n, "cannot resolve \"%s\": %s", path, strerror(errno));
-		return DR_IO;
-	}
-	/* the tag lives in the work directory: path itself or its parent */
-	snprintf(dir, sizeof dir, "%s", real);
-	for (int up = 0; up < 2; up++) {
-		char *tagfile = dr_asprintf("%s/.drsim-tag", dir);
-		char *have = dr_read_file(tagfile, NULL);
-		free(tagfile);
-		if (have) {
-			trim(have);
-			bool ok = tag && strcmp(have, tag) == 0;
-			free(have);
-			if (!ok)
-				break;
-			dr_err err = rm_rf(real);
-			if (err)
-				snprintf(msg, n, "cannot remove \"%s\": %s", real, strerror(errno));
-			return err;
-		}
-		char *slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			break;
-		*slash = '\0';
-	}
-	snprintf(msg, n, "\"%s\" is not tagged with run \"%s\": left alone", real, tag ? tag : "");
-	return DR_GUARD;
-}
-
 static dr_err chown_user(pgsb_env *e, const char *path)
 {
 	if (e->switch_user && chown(path, e->uid, e->gid) != 0) {
@@ -492,6 +464,29 @@ static dr_err chown_user(pgsb_env *e, const char *path)
 		return DR_IO;
 	}
 	return DR_OK;
+}
+
+static dr_err write_user_file(pgsb_env *e, const char *path, const char *text)
+{
+	dr_err err = dr_write_atomic(path, text, strlen(text));
+	if (err) {
+		seterr(e, "cannot write \"%s\": %s", path, strerror(errno));
+		return err;
+	}
+	return chown_user(e, path);
+}
+
+/* Mark a directory as the run's own (DRV_TAG_FILE holding the run id). */
+static dr_err tag_dir(pgsb_env *e, const char *dir)
+{
+	if (!e->tag)
+		return DR_OK;
+	char *path = dr_asprintf("%s/%s", dir, DRV_TAG_FILE);
+	char *text = dr_asprintf("%s\n", e->tag);
+	dr_err err = write_user_file(e, path, text);
+	free(path);
+	free(text);
+	return err;
 }
 
 dr_err pgsb_mkdir(pgsb_env *e, const char *path, const char *what)
@@ -520,6 +515,8 @@ dr_err pgsb_mkdir(pgsb_env *e, const char *path, const char *what)
 		*slash = '/';
 	}
 	free(p);
+	if (!err)
+		err = tag_dir(e, path);
 	track(e, err ? PGSB_FAILED : PGSB_DONE, true, PGSB_RES_DIR, what, path, 0, 0, 0);
 	return err;
 }
@@ -538,16 +535,6 @@ static dr_err append_file(pgsb_env *e, const char *path, const char *text)
 		return DR_IO;
 	}
 	return DR_OK;
-}
-
-static dr_err write_user_file(pgsb_env *e, const char *path, const char *text)
-{
-	dr_err err = dr_write_atomic(path, text, strlen(text));
-	if (err) {
-		seterr(e, "cannot write \"%s\": %s", path, strerror(errno));
-		return err;
-	}
-	return chown_user(e, path);
 }
 
 /* Append the tail of a server log to the current message. */
@@ -681,7 +668,7 @@ static dr_err resolve_user(pgsb_env *e, const char *name, char *msg, size_t n)
 	return DR_OK;
 }
 
-static dr_err make_root(pgsb_env *e, const char *workdir, const char *tag, char *msg, size_t n)
+static dr_err make_root(pgsb_env *e, const char *workdir, char *msg, size_t n)
 {
 	char *tmpl;
 	if (workdir) {
@@ -702,16 +689,12 @@ static dr_err make_root(pgsb_env *e, const char *workdir, const char *tag, char 
 		return DR_IO;
 	}
 	e->root = tmpl;
-	track(e, PGSB_DONE, true, PGSB_RES_DIR, "work directory", tmpl, 0, 0, 0);
-	char *tagfile = dr_asprintf("%s/.drsim-tag", tmpl);
-	char *text = dr_asprintf("%s\n", tag ? tag : "");
-	dr_err err = write_user_file(e, tagfile, text);
+	dr_err err = chown_user(e, tmpl);
 	if (!err)
-		err = chown_user(e, tmpl);
+		err = tag_dir(e, tmpl);
+	track(e, err ? PGSB_FAILED : PGSB_DONE, true, PGSB_RES_DIR, "work directory", tmpl, 0, 0, 0);
 	if (err)
 		snprintf(msg, n, "%s", e->msg);
-	free(tagfile);
-	free(text);
 	return err;
 }
 
@@ -732,6 +715,7 @@ dr_err pgsb_env_new(const pgsb_opts *o, pgsb_env **out, char *msg, size_t n)
 	dr_err err;
 	*out = NULL;
 	e->timeout_s = o->timeout_s > 0 ? o->timeout_s : 60;
+	e->tag = dr_strdup(o->tag);
 	e->track = o->track;
 	e->track_ctx = o->track_ctx;
 	e->bindir = find_bindir(o->bindir);
@@ -743,7 +727,7 @@ dr_err pgsb_env_new(const pgsb_opts *o, pgsb_env **out, char *msg, size_t n)
 	err = resolve_user(e, o->os_user, msg, n);
 	if (err)
 		goto fail;
-	err = make_root(e, o->workdir, o->tag, msg, n);
+	err = make_root(e, o->workdir, msg, n);
 	if (err)
 		goto fail;
 	read_version(e);
@@ -880,6 +864,8 @@ dr_err pgsb_initdb(pgsb_env *e, const char *name, const pgsb_conf *c, pgsb_node 
 	const char *argv[] = {"initdb", "-D", datadir, "-U", DB_USER, "--auth=trust", "-E", "UTF8",
 			      "--locale=C", "--no-sync", "--no-instructions", NULL};
 	err = pgsb_run(e, argv, e->timeout_s, NULL);
+	if (!err)
+		err = tag_dir(e, datadir);
 	track(e, err ? PGSB_FAILED : PGSB_DONE, true, PGSB_RES_DIR, "data directory", datadir, 0, 0,
 	      port);
 	if (err)
@@ -937,7 +923,7 @@ static void kill_leftover(pgsb_node *nd)
 	if (read_pidfile(nd, &pid, &shmid)) {
 		unsigned long long t = pgsb_proc_start_ticks(pid);
 		if (t)
-			pgsb_kill_journalled(pid, t);
+			kill_checked(pid, t);
 	}
 }
 
@@ -1064,7 +1050,7 @@ static void destroy_all(pgsb_env *e, bool keep_dirs, bool *ok)
 	for (size_t i = 0; i < e->n_procs; i++) {
 		tracked_proc p = e->procs[i];
 		track(e, PGSB_BEGIN, false, PGSB_RES_PROCESS, "process", NULL, p.pid, p.start_ticks, 0);
-		bool gone = pgsb_kill_journalled(p.pid, p.start_ticks);
+		bool gone = kill_checked(p.pid, p.start_ticks);
 		waitpid(p.pid, NULL, WNOHANG);
 		track(e, gone ? PGSB_DONE : PGSB_FAILED, false, PGSB_RES_PROCESS, "process", NULL, p.pid,
 		      p.start_ticks, 0);
@@ -1105,6 +1091,7 @@ static void env_free(pgsb_env *e, bool keep_dirs, bool *ok)
 	free(e->root);
 	free(e->user);
 	free(e->version);
+	free(e->tag);
 	free(e);
 }
 
@@ -1279,6 +1266,8 @@ dr_err pgsb_basebackup(pgsb_env *e, const pgsb_node *src, const char *dest, cons
 	const char *argv[] = {"pg_basebackup", "-d", ci, "-D", dest, "-F", "p", "-X", "stream", "-c",
 			      "fast", "--no-sync", appname ? "-R" : NULL, NULL};
 	dr_err err = pgsb_run(e, argv, e->timeout_s, NULL);
+	if (!err)
+		err = tag_dir(e, dest);
 	track(e, err ? PGSB_FAILED : PGSB_DONE, true, PGSB_RES_DIR, "base backup", dest, 0, 0, 0);
 	if (err) {
 		wrap_err(e, "base backup of \"%s\" into \"%s\" failed", src->name, dest);
@@ -1390,8 +1379,8 @@ bad:
 	return false;
 }
 
-dr_err pgsb_restore(pgsb_env *e, const char *name, const char *backup_dir, const char *archive_dir,
-		    const pgsb_target *t, pgsb_node **out)
+dr_err pgsb_restore_prepare(pgsb_env *e, const char *name, const char *backup_dir,
+			    const char *archive_dir, const pgsb_target *t, pgsb_node **out)
 {
 	dr_buf extra = {0};
 	char *datadir = NULL, *path = NULL;
@@ -1412,6 +1401,8 @@ dr_err pgsb_restore(pgsb_env *e, const char *name, const char *backup_dir, const
 	track(e, PGSB_BEGIN, true, PGSB_RES_DIR, "restored data directory", datadir, 0, 0, port);
 	const char *argv[] = {"/bin/cp", "-a", "--", backup_dir, datadir, NULL};
 	err = pgsb_run(e, argv, e->timeout_s, NULL);
+	if (!err)
+		err = tag_dir(e, datadir);
 	track(e, err ? PGSB_FAILED : PGSB_DONE, true, PGSB_RES_DIR, "restored data directory", datadir,
 	      0, 0, port);
 	if (err)
@@ -1431,15 +1422,31 @@ dr_err pgsb_restore(pgsb_env *e, const char *name, const char *backup_dir, const
 	err = derived_settings(e, datadir, port, extra.s);
 	if (err)
 		goto done;
-	pgsb_node *nd = node_new(e, name, datadir, port);
-	*out = nd;
-	err = pgsb_start(e, nd);
-	if (err)
-		goto done;
-	err = pgsb_wait_value(e, nd, "SELECT pg_is_in_recovery()", "f", e->timeout_s);
+	*out = node_new(e, name, datadir, port);
 done:
 	free(datadir);
 	free(path);
 	dr_buf_release(&extra);
 	return err;
+}
+
+dr_err pgsb_recover(pgsb_env *e, pgsb_node *nd)
+{
+	dr_err err = pgsb_start(e, nd);
+	if (err)
+		return err;
+	return pgsb_wait_value(e, nd, "SELECT pg_is_in_recovery()", "f", e->timeout_s);
+}
+
+dr_err pgsb_restore(pgsb_env *e, const char *name, const char *backup_dir, const char *archive_dir,
+		    const pgsb_target *t, pgsb_node **out)
+{
+	dr_err err = pgsb_restore_prepare(e, name, backup_dir, archive_dir, t, out);
+	return err ? err : pgsb_recover(e, *out);
+}
+
+void pgsb_set_timeout(pgsb_env *e, double timeout_s)
+{
+	if (timeout_s > 0)
+		e->timeout_s = timeout_s;
 }

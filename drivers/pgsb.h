@@ -82,7 +82,9 @@ typedef struct {
 			       * or the newest /usr/lib/postgresql/N/bin */
 	const char *workdir;  /* NULL: a new directory under $TMPDIR or /tmp */
 	const char *os_user;  /* NULL: "drsim" when root, else the current user */
-	const char *tag;      /* written to WORKDIR/.drsim-tag (the run id); may be NULL */
+	const char *tag;      /* the run id: written to DRV_TAG_FILE in every directory
+			       * created and set as DRV_RUN_ENV in every child's
+			       * environment (see driver.h); may be NULL */
 	double timeout_s;     /* per server operation; 0: 60 s */
 	pgsb_track_fn track;  /* may be NULL */
 	void *track_ctx;
@@ -151,6 +153,16 @@ dr_err pgsb_promote(pgsb_env *e, pgsb_node *nd) DR_WUR;
 dr_err pgsb_restore(pgsb_env *e, const char *name, const char *backup_dir, const char *archive_dir,
 		    const pgsb_target *t, pgsb_node **out) DR_WUR;
 
+/* pgsb_restore in two halves: copy the backup and write the recovery
+ * settings (the node is not started) ... */
+dr_err pgsb_restore_prepare(pgsb_env *e, const char *name, const char *backup_dir,
+			    const char *archive_dir, const pgsb_target *t, pgsb_node **out) DR_WUR;
+/* ... then start it and wait until recovery ended (promoted). */
+dr_err pgsb_recover(pgsb_env *e, pgsb_node *nd) DR_WUR;
+
+/* Change the per-operation timeout (seconds, > 0). */
+void pgsb_set_timeout(pgsb_env *e, double timeout_s);
+
 /* Node accessors (borrowed). */
 const char *pgsb_node_name(const pgsb_node *nd);
 const char *pgsb_node_datadir(const pgsb_node *nd);
@@ -194,13 +206,6 @@ void pgsb_proc_stop(pgsb_env *e, pgsb_proc *p);
 /* The start time of pid in clock ticks since boot (/proc stat field 22);
  * 0 when there is no such process or it is a zombie. */
 unsigned long long pgsb_proc_start_ticks(pid_t pid);
-/* Kill a journalled process group only if pid still has start_ticks
- * (a reused pid is left alone).  Returns true when it is gone. */
-bool pgsb_kill_journalled(pid_t pid, unsigned long long start_ticks);
-/* Remove a directory tree only if it lies inside a directory whose
- * .drsim-tag file holds tag.  DR_GUARD when the tag does not match. */
-dr_err pgsb_remove_tagged(const char *path, const char *tag, char *msg, size_t n) DR_WUR;
-
 /* A TCP port on 127.0.0.1 that a bind test found free, not in avoid[]. */
 int pgsb_free_port(const int *avoid, size_t n_avoid);
 

@@ -172,6 +172,9 @@ static void test_start_stop_kill(void **state)
 	assert_true(f->t.procs_started >= 3);
 	assert_true(f->t.dirs_created >= 2); /* data directory, then the lost one */
 	assert_true(f->t.dirs_removed >= 1);
+	char tag[600];
+	snprintf(tag, sizeof tag, "%s/.drsim-run", pgsb_workdir(e));
+	assert_int_equal(access(tag, F_OK), 0);
 }
 
 static void test_restore_end_of_archive(void **state)
@@ -332,18 +335,21 @@ static void test_spawn_and_guards(void **state)
 	pgsb_proc_stop(e, &app);
 	assert_false(pgsb_proc_alive(&copy));
 	assert_int_equal(app.pid, 0);
-	/* a journalled pid whose start time differs is someone else's: kept */
-	assert_true(pgsb_kill_journalled(getpid(), pgsb_proc_start_ticks(getpid()) + 1));
-	assert_true(pgsb_proc_start_ticks(getpid()) > 0);
-
-	char dir[600], msg[256];
-	snprintf(dir, sizeof dir, "%s/leftover", pgsb_workdir(e));
-	OK(e, pgsb_mkdir(e, dir, "leftover"));
-	assert_int_equal(pgsb_remove_tagged(dir, "another-run", msg, sizeof msg), DR_GUARD);
-	assert_int_equal(access(dir, F_OK), 0);
-	assert_int_equal(pgsb_remove_tagged("/usr/share", "test-run", msg, sizeof msg), DR_GUARD);
-	assert_int_equal(pgsb_remove_tagged(dir, "test-run", msg, sizeof msg), DR_OK);
-	assert_int_not_equal(access(dir, F_OK), 0);
+	/* every directory created carries the run's tag */
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/a/b", pgsb_workdir(e));
+	OK(e, pgsb_mkdir(e, dir, "nested"));
+	char *tag = NULL;
+	assert_true(asprintf(&tag, "%s/.drsim-run", dir) > 0);
+	char *text = NULL;
+	FILE *fp = fopen(tag, "r");
+	assert_non_null(fp);
+	char line[64] = "";
+	assert_non_null(fgets(line, sizeof line, fp));
+	fclose(fp);
+	free(tag);
+	free(text);
+	assert_string_equal(line, "test-run\n");
 
 	int port = pgsb_free_port(NULL, 0);
 	assert_true(port >= 20000 && port < 40000);
