@@ -11,8 +11,7 @@ static const drv_entry registry[] = {
 	{"dry-run", &drv_dryrun_ops, NULL},
 	{"shell", &drv_shell_ops, NULL},
 	{"http", &drv_http_ops, NULL},
-	{"postgres-sandbox", NULL, "not built into this drsim"},
-	{"postgres", NULL, "not built into this drsim"},
+	{"postgres-sandbox", &drv_pg_sandbox_ops, NULL},
 	{"aws-rds", NULL, "not built into this drsim"},
 };
 
