@@ -5,4 +5,5 @@
  */
 #define DR_COMMANDS(X) \
 	X(validate)        \
+	X(lint)            \
 	X(schema)
