@@ -5,4 +5,8 @@
  */
 #define DR_COMMANDS(X) \
 	X(validate)        \
-	X(schema)
+	X(schema)          \
+	X(plan)            \
+	X(drill)           \
+	X(drivers)         \
+	X(cleanup)
