@@ -6,4 +6,8 @@
 #define DR_COMMANDS(X) \
 	X(validate)        \
 	X(lint)            \
-	X(schema)
+	X(schema)          \
+	X(plan)            \
+	X(drill)           \
+	X(drivers)         \
+	X(cleanup)
