@@ -19,7 +19,7 @@
  * SIGKILLs the primary's process group and moves its data directory away.
  *
  * Runbook ops (action.op): restore-base-backup, replay-wal / restore-pitr
- * (to: latest | before-event), promote, start-app, scale-app (instances:
+ * (to: latest | before-event), promote, start-app, scale-app (count:
  * N), wait-healthy, verify.  An application is a shell loop that asks its
  * database "SELECT pg_is_in_recovery()" every 200 ms and writes the answer
  * into a heartbeat file; it is healthy when that answer is "f" and fresh.
@@ -56,6 +56,7 @@ static const drv_option sandbox_options[] = {
 	{"table", "string", "drsim_data", "the data table loaded with drill.size bytes"},
 	{"corrupt_sql", "string", "DELETE FROM drsim_data", "the destructive statement of logical-corruption"},
 	{"timeout", "duration", "60s", "timeout of one server operation"},
+	{"soak", "duration", "0s", "keep the workload (canary) running this long before the disaster"},
 	{0},
 };
 
@@ -295,7 +296,7 @@ static dr_err sandbox_setup(drv_ctx *c)
 	case SCN_PILOT_LIGHT:
 	case SCN_WARM_STANDBY:
 	case SCN_MULTI_SITE:
-		err = checked(sb, pgsb_standby(sb->env, sb->primary, "dr", c->strategy == SCN_MULTI_SITE,
+		err = checked(sb, pgsb_standby(sb->env, sb->primary, "standby", c->strategy == SCN_MULTI_SITE,
 					       &sb->standby),
 			      "building the standby");
 		break;
@@ -340,9 +341,25 @@ static dr_err inject_corruption(sandbox *sb, double *event_at)
 			   json_pack("{s:s, s:s}", "xid", sb->event_xid, "lsn_before", sb->event_lsn));
 }
 
+/* Let the canary run before the disaster so the archive and the standby
+ * reach a steady state (an interruptible sleep). */
+static dr_err soak(const drv_ctx *c)
+{
+	double end = dr_now_mono() + opt_duration(c, "soak", 0);
+	while (dr_now_mono() < end) {
+		if (drv_interrupted())
+			return DR_INTERRUPTED;
+		usleep(20000);
+	}
+	return DR_OK;
+}
+
 static dr_err sandbox_inject(drv_ctx *c, scn_disaster_kind k, double *event_at)
 {
 	sandbox *sb = c->priv;
+	dr_err serr = soak(c);
+	if (serr)
+		return serr;
 	bound(sb);
 	if (k == SCN_DIS_CORRUPTION)
 		return inject_corruption(sb, event_at);
@@ -551,7 +568,7 @@ static dr_err sandbox_step(drv_ctx *c, const scn_step *s, drv_step_out *out)
 	if (strcmp(op, "promote") == 0)
 		return promote(sb, out);
 	if (strcmp(op, "start-app") == 0 || strcmp(op, "scale-app") == 0) {
-		const char *v = scn_action_param(&s->action, "instances");
+		const char *v = scn_action_param(&s->action, "count");
 		long n = v ? strtol(v, NULL, 10) : (strcmp(op, "scale-app") == 0 ? 2 : 1);
 		for (long i = 0; i < n; i++) {
 			dr_err err = start_app(sb);
@@ -617,18 +634,18 @@ static void describe_setup(drv_ctx *c, const char *w, dr_buf *out)
 	free(sum);
 	dr_buf_printf(out, "run pg_basebackup -d 'host=127.0.0.1 port=<primary> user=drsim' -D W/dr/base -F p -X stream -c fast\n");
 	if (c->strategy == SCN_PILOT_LIGHT || c->strategy == SCN_WARM_STANDBY || c->strategy == SCN_MULTI_SITE) {
-		dr_buf_printf(out, "run pg_basebackup -d 'host=127.0.0.1 port=<primary> user=drsim application_name=dr' "
-				   "-D W/dr -F p -X stream -c fast -R\n");
-		dr_buf_printf(out, "run pg_ctl -D W/dr -l W/dr.log -w start\n");
+		dr_buf_printf(out, "run pg_basebackup -d 'host=127.0.0.1 port=<primary> user=drsim application_name=standby' "
+				   "-D W/standby -F p -X stream -c fast -R\n");
+		dr_buf_printf(out, "run pg_ctl -D W/standby -l W/standby.log -w start\n");
 		if (c->strategy == SCN_MULTI_SITE)
-			dr_buf_printf(out, "sql ALTER SYSTEM SET synchronous_standby_names = '\"dr\"'\n"
+			dr_buf_printf(out, "sql ALTER SYSTEM SET synchronous_standby_names = '\"standby\"'\n"
 					   "sql ALTER SYSTEM SET synchronous_commit = 'on'\nsql SELECT pg_reload_conf()\n");
-		dr_buf_printf(out, "sql SELECT sync_state FROM pg_stat_replication WHERE application_name = 'dr' "
+		dr_buf_printf(out, "sql SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby' "
 				   "AND state = 'streaming' -- until '%s'\n",
 			      c->strategy == SCN_MULTI_SITE ? "sync" : "async");
 	}
 	if (c->strategy == SCN_WARM_STANDBY)
-		dr_buf_printf(out, "create process app-1: %s\n", "sh -c 'while :; do psql -h 127.0.0.1 -p <dr> -c \"SELECT pg_is_in_recovery()\" > W/app-1.hb; sleep 0.2; done'");
+		dr_buf_printf(out, "create process app-1: %s\n", "sh -c 'while :; do psql -h 127.0.0.1 -p <standby> -c \"SELECT pg_is_in_recovery()\" > W/app-1.hb; sleep 0.2; done'");
 }
 
 static void describe_step(drv_ctx *c, const scn_step *s, dr_buf *out)
@@ -652,11 +669,11 @@ static void describe_step(drv_ctx *c, const scn_step *s, dr_buf *out)
 					   "sql SELECT pg_is_in_recovery() -- until 'f'\n");
 	} else if (strcmp(op, "promote") == 0) {
 		if (standby)
-			dr_buf_printf(out, "run pg_ctl -D W/dr -w promote\nsql SELECT pg_is_in_recovery() -- until 'f'\n");
+			dr_buf_printf(out, "run pg_ctl -D W/standby -w promote\nsql SELECT pg_is_in_recovery() -- until 'f'\n");
 		else
 			dr_buf_printf(out, "note the restored instance promotes at the end of recovery (recovery.signal)\n");
 	} else if (strcmp(op, "start-app") == 0 || strcmp(op, "scale-app") == 0) {
-		const char *v = scn_action_param(&s->action, "instances");
+		const char *v = scn_action_param(&s->action, "count");
 		dr_buf_printf(out, "create process %s application instance(s): sh -c 'while :; do psql -h 127.0.0.1 -p <endpoint> -c \"SELECT pg_is_in_recovery()\" > W/app-N.hb; sleep 0.2; done'\n",
 			      v ? v : (strcmp(op, "scale-app") == 0 ? "2" : "1"));
 	} else if (strcmp(op, "wait-healthy") == 0) {

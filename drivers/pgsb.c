@@ -676,6 +676,15 @@ static dr_err make_root(pgsb_env *e, const char *workdir, char *msg, size_t n)
 			snprintf(msg, n, "cannot create \"%s\": %s", workdir, strerror(errno));
 			return DR_IO;
 		}
+		/* the servers' user must be able to pass through the run's
+		 * directory (search only: its listing stays private) */
+		struct stat st;
+		if (e->switch_user && stat(workdir, &st) == 0 && !(st.st_mode & S_IXOTH) &&
+		    chmod(workdir, (st.st_mode & 07777) | S_IXGRP | S_IXOTH) != 0) {
+			snprintf(msg, n, "cannot open \"%s\" to user \"%s\": %s", workdir, e->user,
+				 strerror(errno));
+			return DR_IO;
+		}
 		tmpl = dr_asprintf("%s/pgsb-XXXXXX", workdir);
 	} else {
 		const char *tmp = getenv("TMPDIR");
