@@ -7,7 +7,14 @@
 	X(validate)        \
 	X(lint)            \
 	X(schema)          \
+	X(simulate)        \
+	X(compare)         \
+	X(merge)           \
 	X(plan)            \
 	X(drill)           \
+	X(report)          \
+	X(history)         \
+	X(verify)          \
+	X(keygen)          \
 	X(drivers)         \
 	X(cleanup)
