@@ -307,6 +307,5 @@ extern const drv_ops drv_dryrun_ops; /* "dry-run": simulates every phase with sl
 extern const drv_ops drv_shell_ops;  /* "shell": run a command with a timeout */
 extern const drv_ops drv_http_ops;   /* "http": wait until a URL answers 2xx */
 extern const drv_ops drv_pg_sandbox_ops;  /* "postgres-sandbox": real PostgreSQL topologies here */
-extern const drv_ops drv_pg_existing_ops; /* "postgres": restore-test an existing cluster's backups */
 
 #endif

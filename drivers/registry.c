@@ -12,6 +12,7 @@ static const drv_entry registry[] = {
 	{"shell", &drv_shell_ops, NULL},
 	{"http", &drv_http_ops, NULL},
 	{"postgres-sandbox", &drv_pg_sandbox_ops, NULL},
+	{"postgres", NULL, "not built into this drsim"},
 	{"aws-rds", NULL, "not built into this drsim"},
 };
 
