@@ -10,7 +10,11 @@
 	X(simulate)        \
 	X(compare)         \
 	X(merge)           \
+	X(plan)            \
+	X(drill)           \
 	X(report)          \
 	X(history)         \
 	X(verify)          \
-	X(keygen)
+	X(keygen)          \
+	X(drivers)         \
+	X(cleanup)
