@@ -734,9 +734,7 @@ static void load_table(loader *L, yaml_node_t *n, const scn_table *t, void *base
 				f = &t->fields[i];
 		if (!f && !strcmp(key, "<<")) {
 			ERR(L, node_pos(L, k), "YAML merge keys ('<<') are not supported in %s: write the keys out", t->name);
-			continue;
-		}
-		if (!f) {
+		} else if (!f) {
 			const char *names[64];
 			for (size_t i = 0; i < t->n_fields; i++)
 				names[i] = t->fields[i].key;
