@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libyaml-dev libgsl-dev \
 libcurl4-openssl-dev libssl-dev libjansson-dev libxml2-dev libpq-dev libcmocka-dev \
-postgresql postgresql-contrib python3 python3-jsonschema python3-botocore chromium \
+postgresql postgresql-contrib python3 python3-yaml python3-jsonschema python3-botocore chromium \
 procps iproute2 util-linux curl"
 missing=""
 for p in $PKGS; do

@@ -271,12 +271,7 @@ static bool parse_expr(loader *L, const yaml_node_t *n, const scn_field *f, dr_e
 		int shift = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1;
 		if (ee.col > 0 && n->start_mark.line == n->end_mark.line)
 			p.col += ee.col - 1 + shift;
-		/* In a flow mapping "{ lag: lognormal(median=1s, p95=2s) }" the comma ends a
-		 * plain value: say so, rather than only "missing ')'". */
-		bool cut = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-			   n->end_mark.index < L->len && L->data[n->end_mark.index] == ',';
-		ERR(L, p, "'%s': %s%s", f->key, ee.msg[0] ? ee.msg : dr_strerror(err),
-		    cut ? " (a comma ends a plain value inside { }: quote the value)" : "");
+		ERR(L, p, "'%s': %s", f->key, ee.msg[0] ? ee.msg : dr_strerror(err));
 		return false;
 	}
 	double zeros[SCN__NVAR] = {0};
@@ -734,9 +729,7 @@ static void load_table(loader *L, yaml_node_t *n, const scn_table *t, void *base
 				f = &t->fields[i];
 		if (!f && !strcmp(key, "<<")) {
 			ERR(L, node_pos(L, k), "YAML merge keys ('<<') are not supported in %s: write the keys out", t->name);
-			continue;
-		}
-		if (!f) {
+		} else if (!f) {
 			const char *names[64];
 			for (size_t i = 0; i < t->n_fields; i++)
 				names[i] = t->fields[i].key;
