@@ -378,7 +378,6 @@ static void set_times(res_result *r, bool start)
 static void new_result(drill *dl)
 {
 	res_result *r = dl->r = res_new(RES_MODE_DRILL);
-	r->tool_version = dr_strdup(DR_VERSION);
 	r->run_id = dr_strdup(dl->run);
 	r->scenario_name = dr_strdup(dl->s->name);
 	r->scenario_file = dr_strdup(dl->s->file);
