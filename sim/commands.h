@@ -5,7 +5,11 @@
  */
 #define DR_COMMANDS(X) \
 	X(validate)        \
+	X(lint)            \
 	X(schema)          \
+	X(simulate)        \
+	X(compare)         \
+	X(merge)           \
 	X(plan)            \
 	X(drill)           \
 	X(drivers)         \

@@ -28,6 +28,8 @@
 typedef struct {
 	yaml_document_t doc;
 	const char *file;
+	const char *data; /* the whole input, to look past a node's end */
+	size_t len;
 	dr_diags *diags;
 	scenario *s;
 	size_t visits;
@@ -269,7 +271,12 @@ static bool parse_expr(loader *L, const yaml_node_t *n, const scn_field *f, dr_e
 		int shift = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? 0 : 1;
 		if (ee.col > 0 && n->start_mark.line == n->end_mark.line)
 			p.col += ee.col - 1 + shift;
-		ERR(L, p, "'%s': %s", f->key, ee.msg[0] ? ee.msg : dr_strerror(err));
+		/* In a flow mapping "{ lag: lognormal(median=1s, p95=2s) }" the comma ends a
+		 * plain value: say so, rather than only "missing ')'". */
+		bool cut = n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			   n->end_mark.index < L->len && L->data[n->end_mark.index] == ',';
+		ERR(L, p, "'%s': %s%s", f->key, ee.msg[0] ? ee.msg : dr_strerror(err),
+		    cut ? " (a comma ends a plain value inside { }: quote the value)" : "");
 		return false;
 	}
 	dr_dim d = dr_expr_dim(e);
@@ -310,7 +317,7 @@ static void add_res_ref(loader *L, int *target, const char *name, dr_pos pos)
 
 /* ---- structures ----------------------------------------------------- */
 
-static void load_table(loader *L, const yaml_node_t *n, const scn_table *t, void *base);
+static void load_table(loader *L, yaml_node_t *n, const scn_table *t, void *base);
 
 static yaml_node_t *node_at(loader *L, int index)
 {
@@ -544,7 +551,7 @@ static void load_runbooks(loader *L, const yaml_node_t *n, const scn_field *f, v
 	*count = k;
 }
 
-static void load_value(loader *L, const yaml_node_t *v, const scn_field *f, void *base)
+static void load_value(loader *L, yaml_node_t *v, const scn_field *f, void *base)
 {
 	void *dst = (char *)base + f->off;
 	switch (f->type) {
@@ -653,7 +660,39 @@ static void load_value(loader *L, const yaml_node_t *v, const scn_field *f, void
 	}
 }
 
-static void load_table(loader *L, const yaml_node_t *n, const scn_table *t, void *base)
+/*
+ * In a flow mapping a comma ends a plain value, so "{ detect: uniform(2m,
+ * 10m) }" reaches us as "uniform(2m" plus a stray key "10m)".  Scenarios are
+ * written that way (it reads naturally), so take the value again from the
+ * source: when a plain scalar was cut at a comma with a parenthesis still
+ * open, return the source index just past the matching ')', else 0.
+ */
+static size_t rejoin_span(const loader *L, const yaml_node_t *v)
+{
+	if (v->type != YAML_SCALAR_NODE || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	size_t i = v->start_mark.index, stop = v->end_mark.index;
+	if (stop >= L->len || L->data[stop] != ',')
+		return 0;
+	int open = 0;
+	for (const char *c = (const char *)v->data.scalar.value; *c; c++)
+		open += *c == '(' ? 1 : *c == ')' ? -1 : 0;
+	if (open <= 0)
+		return 0;
+	int depth = 0;
+	for (; i < L->len; i++) {
+		char c = L->data[i];
+		if (c == '(')
+			depth++;
+		else if (c == ')' && --depth == 0)
+			return i >= stop ? i + 1 : 0;
+		else if (c == '\n' || c == '{' || c == '}' || c == '[' || c == ']' || c == '#' || c == '"')
+			return 0;
+	}
+	return 0;
+}
+
+static void load_table(loader *L, yaml_node_t *n, const scn_table *t, void *base)
 {
 	if (t->pos_off != SIZE_MAX)
 		*(dr_pos *)((char *)base + t->pos_off) = node_pos(L, n);
@@ -664,13 +703,25 @@ static void load_table(loader *L, const yaml_node_t *n, const scn_table *t, void
 	if (t->set_off)
 		*(bool *)((char *)base + t->set_off) = true;
 	bool seen[64] = {false};
+	size_t rejoined_to = 0; /* source index up to which pairs were re-joined */
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = node_at(L, p->key), *v = node_at(L, p->value);
 		if (!visit(L, v))
 			return;
+		if (k->start_mark.index < rejoined_to)
+			continue; /* a piece of the previous value, cut off by a flow comma */
 		if (k->type != YAML_SCALAR_NODE) {
 			ERR(L, node_pos(L, k), "keys in %s must be names, not %s", t->name, yaml_kind(k));
 			continue;
+		}
+		yaml_char_t *cut_value = NULL;
+		size_t end = rejoin_span(L, v);
+		if (end) {
+			/* parse the whole "uniform(2m, 10m)" as written */
+			cut_value = v->data.scalar.value;
+			v->data.scalar.value = (yaml_char_t *)dr_strndup(L->data + v->start_mark.index,
+									 end - v->start_mark.index);
+			rejoined_to = end;
 		}
 		const char *key = scalar(k);
 		const scn_field *f = NULL;
@@ -686,17 +737,27 @@ static void load_table(loader *L, const yaml_node_t *n, const scn_table *t, void
 				ERR(L, node_pos(L, k), "unknown key '%s' in %s; did you mean '%s'?", key, t->name, s);
 			else
 				ERR(L, node_pos(L, k), "unknown key '%s' in %s", key, t->name);
+			f = NULL;
+		} else if (seen[f - t->fields]) {
+			ERR(L, node_pos(L, k), "duplicate key '%s' in %s", key, t->name);
+			f = NULL;
+		}
+		if (!f) {
+			if (cut_value) {
+				free(v->data.scalar.value);
+				v->data.scalar.value = cut_value;
+			}
 			continue;
 		}
 		size_t fi = (size_t)(f - t->fields);
-		if (seen[fi]) {
-			ERR(L, node_pos(L, k), "duplicate key '%s' in %s", key, t->name);
-			continue;
-		}
 		seen[fi] = true;
 		if (f->pos_off != SIZE_MAX)
 			*(dr_pos *)((char *)base + f->pos_off) = node_pos(L, v);
 		load_value(L, v, f, base);
+		if (cut_value) {
+			free(v->data.scalar.value);
+			v->data.scalar.value = cut_value;
+		}
 	}
 	for (size_t i = 0; i < t->n_fields; i++)
 		if (t->fields[i].required && !seen[i])
@@ -971,8 +1032,8 @@ dr_err scn_load_buffer(const char *name, const char *data, size_t len, scenario 
 	scenario *s = dr_calloc(1, sizeof(*s));
 	s->file = dr_strdup(name);
 	s->sha256 = sha256_hex(data, len);
-	loader L = {.file = s->file, .diags = diags, .s = s};
-	size_t errors_before = diags->n_errors;
+	loader L = {.file = s->file, .data = data, .len = len, .diags = diags, .s = s};
+	size_t errors_before = diags->n_errors, diags_before = diags->n;
 	preset(s);
 	if (len > MAX_BYTES) {
 		ERR(&L, ((dr_pos){L.file, 1, 1}), "file too large (%zu bytes; at most %u)", len, MAX_BYTES);
@@ -1013,6 +1074,10 @@ fail:
 	for (size_t i = 0; i < L.n_res_refs; i++)
 		free(L.res_refs[i].name);
 	free(L.res_refs);
+	/* Diagnostics outlive a failed scenario: they name the caller's file. */
+	for (size_t i = diags_before; i < diags->n; i++)
+		if (diags->v[i].pos.file == s->file)
+			diags->v[i].pos.file = name;
 	if (diags->n_errors > errors_before) {
 		scn_free(s);
 		return DR_PARSE;

@@ -1,0 +1,423 @@
+/*
+ * rds.c - the RDS/Aurora Query API client: calls, reply parsing, fault
+ * mapping, waiters, tags and the run-tag guards.  What a drill does with
+ * these calls lives in aws_rds.c.
+ */
+#define _GNU_SOURCE
+#include "rds.h"
+
+#include <libxml/parser.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const drv_rds_kind_names[DRV_RDS__NKIND] = {"db-instance", "db-cluster", "db-snapshot"};
+
+/* Per kind: the Describe action, its identifier parameter, the element of
+ * one item, the identifier element, the status element, the not-found
+ * fault, the already-exists fault. */
+static const struct {
+	const char *describe, *id_param, *item, *id_elem, *status_elem, *not_found, *exists;
+} kinds[DRV_RDS__NKIND] = {
+	{"DescribeDBInstances", "DBInstanceIdentifier", "DBInstance", "DBInstanceIdentifier", "DBInstanceStatus",
+	 "DBInstanceNotFound", "DBInstanceAlreadyExists"},
+	{"DescribeDBClusters", "DBClusterIdentifier", "DBCluster", "DBClusterIdentifier", "Status",
+	 "DBClusterNotFoundFault", "DBClusterAlreadyExistsFault"},
+	{"DescribeDBSnapshots", "DBSnapshotIdentifier", "DBSnapshot", "DBSnapshotIdentifier", "Status",
+	 "DBSnapshotNotFound", "DBSnapshotAlreadyExists"},
+};
+
+/* The SDK waiters' failure states for "available" and "deleted". */
+static const char *const avail_fail[] = {"deleted", "deleting", "failed", "incompatible-restore",
+					 "incompatible-parameters"};
+static const char *const deleted_fail[] = {"creating", "modifying", "rebooting", "resetting-master-credentials"};
+
+void drv_rds_init(drv_rds *r, drv_aws *aws, const char *run_id)
+{
+	memset(r, 0, sizeof(*r));
+	r->aws = aws;
+	r->run_id = run_id;
+	r->poll_s = 30;
+	r->max_polls = 60;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+dr_err drv_rds_call(drv_rds *r, const char *region, const char *action, const drv_rds_param *params, size_t n,
+		    xmlDoc **doc)
+{
+	dr_buf body = {0};
+	drv_aws_form_add(&body, "Action", action);
+	drv_aws_form_add(&body, "Version", DRV_RDS_API_VERSION);
+	for (size_t i = 0; i < n; i++) drv_aws_form_add(&body, params[i].key, params[i].value);
+	drv_http_header h = {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
+	drv_aws_req req = {.service = "rds", .region = region, .method = "POST", .path = "/", .headers = &h,
+			   .n_headers = 1, .body = body.s, .body_len = body.len, .what = action};
+	drv_aws_resp resp;
+	dr_err err = drv_aws_send(r->aws, &req, &resp);
+	snprintf(r->last_error, sizeof(r->last_error), "%s", resp.error_code ? resp.error_code : "");
+	if (doc) *doc = NULL;
+	if (err == DR_OK && doc) {
+		*doc = xmlReadMemory(resp.body.s ? resp.body.s : "", (int)resp.body.len, "rds.xml", NULL,
+				     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		if (!*doc) {
+			dr_error("rds \"%s\": unreadable reply", action);
+			err = DR_REMOTE;
+		}
+	} else if (err) {
+		const char *code = resp.error_code ? resp.error_code : "";
+		if (ends_with(code, "NotFound") || ends_with(code, "NotFoundFault"))
+			err = DR_NOTFOUND;
+		else if (!strcmp(code, "AccessDenied") || !strcmp(code, "AccessDeniedException") ||
+			 !strcmp(code, "SignatureDoesNotMatch") || !strcmp(code, "InvalidClientTokenId"))
+			err = DR_GUARD;
+		if (err == DR_IO)
+			dr_error("rds \"%s\": no reply after %d attempts", action, resp.attempts);
+		else if (err != DR_NOTFOUND)
+			dr_error("rds \"%s\": %s%s%s (http %ld, %d attempts)", action, *code ? code : "error",
+				 resp.error_message ? ": " : "", resp.error_message ? resp.error_message : "",
+				 resp.status, resp.attempts);
+	}
+	drv_aws_resp_release(&resp);
+	dr_buf_release(&body);
+	return err;
+}
+
+static xmlNode *child(xmlNode *n, const char *name)
+{
+	for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name)) return c;
+	return NULL;
+}
+
+static xmlNode *find(xmlNode *node, const char *name)
+{
+	for (xmlNode *n = node; n; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name)) return n;
+		xmlNode *c = find(n->children, name);
+		if (c) return c;
+	}
+	return NULL;
+}
+
+static char *text(xmlNode *n)
+{
+	if (!n) return NULL;
+	xmlChar *t = xmlNodeGetContent(n);
+	char *s = dr_strdup((const char *)t);
+	xmlFree(t);
+	return s;
+}
+
+double drv_rds_parse_time(const char *s)
+{
+	struct tm tm = {0};
+	if (!s) return -1;
+	const char *rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!rest) return -1;
+	double frac = 0;
+	if (*rest == '.') frac = strtod(rest, NULL);
+	return (double)timegm(&tm) + frac;
+}
+
+static void parse_resource(xmlNode *item, drv_rds_kind kind, drv_rds_resource *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = text(child(item, kinds[kind].id_elem));
+	out->status = text(child(item, kinds[kind].status_elem));
+	out->arn = text(child(item, kind == DRV_RDS_INSTANCE ? "DBInstanceArn"
+				      : kind == DRV_RDS_CLUSTER ? "DBClusterArn" : "DBSnapshotArn"));
+	out->engine = text(child(item, "Engine"));
+	out->kms_key_id = text(child(item, "KmsKeyId"));
+	char *enc = text(child(item, kind == DRV_RDS_SNAPSHOT ? "Encrypted" : "StorageEncrypted"));
+	out->encrypted = enc && !strcmp(enc, "true");
+	free(enc);
+	if (kind == DRV_RDS_INSTANCE) {
+		xmlNode *ep = child(item, "Endpoint");
+		out->address = text(child(ep, "Address"));
+		char *port = text(child(ep, "Port"));
+		out->port = port ? atoi(port) : 0;
+		free(port);
+		out->source = text(child(item, "ReadReplicaSourceDBInstanceIdentifier"));
+		char *t = text(child(item, "InstanceCreateTime"));
+		out->created = t ? drv_rds_parse_time(t) : 0;
+		free(t);
+	} else if (kind == DRV_RDS_CLUSTER) {
+		out->address = text(child(item, "Endpoint"));
+		char *port = text(child(item, "Port"));
+		out->port = port ? atoi(port) : 0;
+		free(port);
+		char *t = text(child(item, "ClusterCreateTime"));
+		out->created = t ? drv_rds_parse_time(t) : 0;
+		free(t);
+	} else {
+		out->source = text(child(item, "DBInstanceIdentifier"));
+		char *t = text(child(item, "SnapshotCreateTime"));
+		out->created = t ? drv_rds_parse_time(t) : 0;
+		free(t);
+		char *p = text(child(item, "PercentProgress"));
+		out->percent = p ? atoi(p) : 0;
+		free(p);
+	}
+	char *lrt = text(child(item, "LatestRestorableTime"));
+	out->latest_restorable = lrt ? drv_rds_parse_time(lrt) : 0;
+	free(lrt);
+}
+
+void drv_rds_resource_release(drv_rds_resource *res)
+{
+	free(res->id);
+	free(res->arn);
+	free(res->status);
+	free(res->address);
+	free(res->engine);
+	free(res->source);
+	free(res->kms_key_id);
+	memset(res, 0, sizeof(*res));
+}
+
+/* Describe without printing a not-found error (the waiters expect it). */
+static dr_err describe_quiet(drv_rds *r, const char *region, drv_rds_kind kind, const char *id,
+			     drv_rds_resource *out)
+{
+	xmlDoc *doc = NULL;
+	drv_rds_param p = {kinds[kind].id_param, id};
+	dr_err err = drv_rds_call(r, region, kinds[kind].describe, &p, 1, &doc);
+	if (err) return err;
+	xmlNode *item = find(xmlDocGetRootElement(doc), kinds[kind].item);
+	if (!item) {
+		err = DR_NOTFOUND;
+	} else {
+		parse_resource(item, kind, out);
+	}
+	xmlFreeDoc(doc);
+	return err;
+}
+
+dr_err drv_rds_describe(drv_rds *r, const char *region, drv_rds_kind kind, const char *id, drv_rds_resource *out)
+{
+	memset(out, 0, sizeof(*out));
+	dr_err err = describe_quiet(r, region, kind, id, out);
+	if (err == DR_NOTFOUND) dr_error("%s \"%s\" not found", drv_rds_kind_names[kind], id);
+	return err;
+}
+
+static bool in(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (!strcmp(s, list[i])) return true;
+	return false;
+}
+
+static void pause_s(double s)
+{
+	struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+	while (nanosleep(&ts, &ts) != 0) {
+	}
+}
+
+dr_err drv_rds_wait_available(drv_rds *r, const char *region, drv_rds_kind kind, const char *id,
+			      drv_rds_resource *out)
+{
+	for (int i = 0; i < r->max_polls; i++) {
+		drv_rds_resource res;
+		memset(&res, 0, sizeof(res));
+		dr_err err = describe_quiet(r, region, kind, id, &res);
+		if (err == DR_NOTFOUND) {
+			dr_error("%s \"%s\" disappeared while waiting for it", drv_rds_kind_names[kind], id);
+			return err;
+		}
+		if (err) return err;
+		if (res.status && !strcmp(res.status, "available")) {
+			if (out)
+				*out = res;
+			else
+				drv_rds_resource_release(&res);
+			return DR_OK;
+		}
+		if (in(res.status, avail_fail, sizeof(avail_fail) / sizeof(*avail_fail))) {
+			dr_error("%s \"%s\" reached status \"%s\" while waiting for \"available\"",
+				 drv_rds_kind_names[kind], id, res.status);
+			drv_rds_resource_release(&res);
+			return DR_REMOTE;
+		}
+		drv_rds_resource_release(&res);
+		pause_s(r->poll_s);
+	}
+	dr_error("%s \"%s\" not available after %d polls", drv_rds_kind_names[kind], id, r->max_polls);
+	return DR_TIMEOUT;
+}
+
+dr_err drv_rds_wait_deleted(drv_rds *r, const char *region, drv_rds_kind kind, const char *id)
+{
+	for (int i = 0; i < r->max_polls; i++) {
+		drv_rds_resource res;
+		memset(&res, 0, sizeof(res));
+		dr_err err = describe_quiet(r, region, kind, id, &res);
+		if (err == DR_NOTFOUND) return DR_OK;
+		if (err) return err;
+		bool failed = in(res.status, deleted_fail, sizeof(deleted_fail) / sizeof(*deleted_fail));
+		bool gone = res.status && !strcmp(res.status, "deleted");
+		if (failed)
+			dr_error("%s \"%s\" reached status \"%s\" while waiting for its deletion",
+				 drv_rds_kind_names[kind], id, res.status);
+		drv_rds_resource_release(&res);
+		if (gone) return DR_OK;
+		if (failed) return DR_REMOTE;
+		pause_s(r->poll_s);
+	}
+	dr_error("%s \"%s\" still present after %d polls", drv_rds_kind_names[kind], id, r->max_polls);
+	return DR_TIMEOUT;
+}
+
+dr_err drv_rds_account_id(drv_rds *r, char **account)
+{
+	dr_buf body = {0};
+	drv_aws_form_add(&body, "Action", "GetCallerIdentity");
+	drv_aws_form_add(&body, "Version", "2011-06-15");
+	drv_http_header h = {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
+	drv_aws_req req = {.service = "sts", .method = "POST", .path = "/", .headers = &h, .n_headers = 1,
+			   .body = body.s, .body_len = body.len, .what = "GetCallerIdentity"};
+	drv_aws_resp resp;
+	*account = NULL;
+	dr_err err = drv_aws_send(r->aws, &req, &resp);
+	if (err) {
+		dr_error("sts \"GetCallerIdentity\": %s (http %ld)", resp.error_code ? resp.error_code : "error",
+			 resp.status);
+	} else {
+		xmlDoc *doc = xmlReadMemory(resp.body.s, (int)resp.body.len, "sts.xml", NULL,
+					    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		*account = doc ? text(find(xmlDocGetRootElement(doc), "Account")) : NULL;
+		if (doc) xmlFreeDoc(doc);
+		if (!*account) {
+			dr_error("sts \"GetCallerIdentity\": no account in the reply");
+			err = DR_REMOTE;
+		}
+	}
+	drv_aws_resp_release(&resp);
+	dr_buf_release(&body);
+	return err;
+}
+
+char *drv_rds_arn_account(const char *arn)
+{
+	/* arn:partition:service:region:account:resource */
+	const char *p = arn;
+	for (int i = 0; i < 4 && p; i++) {
+		p = strchr(p, ':');
+		if (p) p++;
+	}
+	if (!p || strncmp(arn, "arn:", 4)) return NULL;
+	size_t n = strcspn(p, ":");
+	return n ? dr_strndup(p, n) : NULL;
+}
+
+dr_err drv_rds_tagged_by_run(drv_rds *r, const char *region, const char *arn, bool *yes)
+{
+	xmlDoc *doc = NULL;
+	drv_rds_param p = {"ResourceName", arn};
+	*yes = false;
+	dr_err err = drv_rds_call(r, region, "ListTagsForResource", &p, 1, &doc);
+	if (err) return err;
+	xmlNode *list = find(xmlDocGetRootElement(doc), "TagList");
+	for (xmlNode *t = list ? list->children : NULL; t; t = t->next) {
+		if (t->type != XML_ELEMENT_NODE) continue;
+		char *k = text(child(t, "Key")), *v = text(child(t, "Value"));
+		if (k && v && !strcmp(k, DRV_RDS_RUN_TAG) && !strcmp(v, r->run_id)) *yes = true;
+		free(k);
+		free(v);
+	}
+	xmlFreeDoc(doc);
+	return DR_OK;
+}
+
+dr_err drv_rds_tag(drv_rds *r, const char *region, const char *arn, const char *key, const char *value)
+{
+	drv_rds_param p[] = {{"ResourceName", arn},
+			     {"Tags.Tag.1.Key", DRV_RDS_RUN_TAG},
+			     {"Tags.Tag.1.Value", r->run_id},
+			     {"Tags.Tag.2.Key", key},
+			     {"Tags.Tag.2.Value", value}};
+	return drv_rds_call(r, region, "AddTagsToResource", p, key ? 5 : 3, NULL);
+}
+
+/* The ARN of an existing resource, or NULL (quiet). */
+static char *arn_of(drv_rds *r, const char *region, drv_rds_kind kind, const char *id)
+{
+	drv_rds_resource res;
+	memset(&res, 0, sizeof(res));
+	if (describe_quiet(r, region, kind, id, &res)) return NULL;
+	char *arn = dr_strdup(res.arn);
+	drv_rds_resource_release(&res);
+	return arn;
+}
+
+dr_err drv_rds_create(drv_rds *r, const char *region, const char *action, drv_rds_kind kind, const char *id,
+		      const drv_rds_param *params, size_t n)
+{
+	drv_rds_param *all = dr_calloc(n + 2, sizeof(*all));
+	memcpy(all, params, n * sizeof(*all));
+	all[n] = (drv_rds_param){"Tags.Tag.1.Key", DRV_RDS_RUN_TAG};
+	all[n + 1] = (drv_rds_param){"Tags.Tag.1.Value", r->run_id};
+	dr_err err = drv_rds_call(r, region, action, all, n + 2, NULL);
+	free(all);
+	if (err && !strcmp(r->last_error, kinds[kind].exists)) {
+		char *arn = arn_of(r, region, kind, id);
+		bool ours = false;
+		err = arn ? drv_rds_tagged_by_run(r, region, arn, &ours) : DR_NOTFOUND;
+		if (!err && !ours) {
+			dr_error("%s \"%s\" already exists and is not tagged %s=%s: refusing to adopt it",
+				 drv_rds_kind_names[kind], id, DRV_RDS_RUN_TAG, r->run_id);
+			err = DR_GUARD;
+		}
+		free(arn);
+	}
+	return err;
+}
+
+dr_err drv_rds_delete(drv_rds *r, const char *region, drv_rds_kind kind, const char *id)
+{
+	char *arn = arn_of(r, region, kind, id);
+	if (!arn) return DR_OK; /* already gone */
+	bool ours = false;
+	dr_err err = drv_rds_tagged_by_run(r, region, arn, &ours);
+	free(arn);
+	if (err) return err;
+	if (!ours) {
+		dr_error("refusing to delete %s \"%s\": not tagged %s=%s", drv_rds_kind_names[kind], id,
+			 DRV_RDS_RUN_TAG, r->run_id);
+		return DR_GUARD;
+	}
+	if (kind == DRV_RDS_INSTANCE) {
+		drv_rds_param p[] = {{"DBInstanceIdentifier", id}, {"SkipFinalSnapshot", "true"},
+				     {"DeleteAutomatedBackups", "true"}};
+		err = drv_rds_call(r, region, "DeleteDBInstance", p, 3, NULL);
+	} else if (kind == DRV_RDS_CLUSTER) {
+		drv_rds_param p[] = {{"DBClusterIdentifier", id}, {"SkipFinalSnapshot", "true"}};
+		err = drv_rds_call(r, region, "DeleteDBCluster", p, 2, NULL);
+	} else {
+		drv_rds_param p[] = {{"DBSnapshotIdentifier", id}};
+		err = drv_rds_call(r, region, "DeleteDBSnapshot", p, 1, NULL);
+	}
+	return err == DR_NOTFOUND ? DR_OK : err;
+}
+
+char *drv_rds_copy_presigned_url(drv_rds *r, const char *source_region, const char *dest_region,
+				 const char *source_arn, const char *target_id, const char *kms_key_id)
+{
+	dr_buf q = {0};
+	drv_aws_form_add(&q, "Action", "CopyDBSnapshot");
+	drv_aws_form_add(&q, "Version", DRV_RDS_API_VERSION);
+	drv_aws_form_add(&q, "SourceDBSnapshotIdentifier", source_arn);
+	drv_aws_form_add(&q, "TargetDBSnapshotIdentifier", target_id);
+	if (kms_key_id) drv_aws_form_add(&q, "KmsKeyId", kms_key_id);
+	drv_aws_form_add(&q, "DestinationRegion", dest_region);
+	char *url = drv_aws_presign(r->aws, "rds", source_region, q.s, 3600);
+	dr_buf_release(&q);
+	return url;
+}
