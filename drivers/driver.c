@@ -676,18 +676,22 @@ static bool alive(pid_t pid, unsigned long long start)
 	return drv_proc_start(pid) == start;
 }
 
+/* Stop pid; a process-group leader (drv_spawn makes one) takes its group
+ * with it, so a shell's children do not outlive it. */
 static dr_err stop_process(pid_t pid, unsigned long long start)
 {
-	if (kill(pid, SIGTERM) != 0 && errno != ESRCH)
+	pid_t target = getpgid(pid) == pid ? -pid : pid;
+	if (kill(target, SIGTERM) != 0 && errno != ESRCH)
 		return DR_IO;
 	for (int i = 0; i < 500 && alive(pid, start); i++)
 		usleep(10000);
 	if (alive(pid, start)) {
-		(void)kill(pid, SIGKILL);
+		(void)kill(target, SIGKILL);
 		for (int i = 0; i < 500 && alive(pid, start); i++)
 			usleep(10000);
 	}
-	/* A zombie child of ours still has /proc/PID/stat: reap if we can. */
+	if (target < 0)
+		(void)kill(target, SIGKILL); /* members that ignored SIGTERM */
 	return DR_OK;
 }
 
@@ -788,7 +792,20 @@ dr_err drv_spawn(drv_ctx *c, const char *what, char *const argv[], int (*fn)(voi
 		return DR_IO;
 	}
 	fflush(NULL);
+	/* Signals stay blocked across fork so that the child cannot run the
+	 * parent's handlers (e.g. the drill's SIGTERM flag) before it resets
+	 * them. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pid_t child = fork();
+	if (child == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	} else {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	if (child < 0) {
 		dr_error("cannot start '%s': %s", what, strerror(errno));
 		close(gate[0]);
