@@ -8,9 +8,10 @@
 
 #include "cli.h"
 #include "drill.h"
+#include "evidence.h"
 #include "report.h"
 
-static const char *disaster, *formats, *outdir, *journal;
+static const char *disaster, *formats, *outdir, *journal, *evidence, *key;
 static bool keep, interactive;
 
 static const dr_opt drill_opts[] = {
@@ -20,6 +21,8 @@ static const dr_opt drill_opts[] = {
 	{"format", 'f', DR_OPT_STRING, &formats, "LIST", "output formats, comma-separated (default: text)"},
 	{"output", 'o', DR_OPT_STRING, &outdir, "DIR", "write reports into DIR instead of stdout"},
 	{"journal", 0, DR_OPT_STRING, &journal, "FILE", "journal path (default: $TMPDIR/drsim-RUN.journal)"},
+	{"evidence", 0, DR_OPT_STRING, &evidence, "DIR", "also write a signed evidence bundle (with the journal) to DIR"},
+	{"key", 0, DR_OPT_STRING, &key, "FILE", "Ed25519 private key to sign with (default $DRSIM_SIGNING_KEY)"},
 	{0},
 };
 
@@ -56,7 +59,7 @@ static int exit_for(dr_err err)
 static int run_drill(int argc, char **argv)
 {
 	dr_strlist args = {0}, fmts = {0};
-	disaster = formats = outdir = journal = NULL;
+	disaster = formats = outdir = journal = evidence = key = NULL;
 	keep = interactive = false;
 	int rc = dr_opts_parse(&cmd_drill_def, argc, argv, &args);
 	if (rc != 0 || args.n != 1) {
@@ -92,6 +95,9 @@ static int run_drill(int argc, char **argv)
 	if (r) {
 		dr_err werr = rpt_write(r, (const char *const *)fmts.v, fmts.n, outdir, "drill");
 		if (werr != DR_OK && exit_code == DR_EXIT_OK)
+			exit_code = DR_EXIT_RUNTIME;
+		const char *jpath = r->measured && r->measured->journal && *r->measured->journal ? r->measured->journal : NULL;
+		if (evidence && rpt_evidence_write(evidence, args.v[0], r, jpath, key) != DR_OK && exit_code <= DR_EXIT_MISSED)
 			exit_code = DR_EXIT_RUNTIME;
 	}
 done:

@@ -531,6 +531,17 @@ static void decide(drill *dl)
 	}
 	d->met = d->met_rpo && d->met_rto && (m->data_verified || !dl->ctx[0]->ops->verify);
 	dl->r->met = d->met;
+	/* one drill is one trial: the odds say 1 of 1 (or 0 of 1), with the
+	 * Wilson interval that a single observation deserves */
+	d->p_meet_rto = res_wilson(d->met_rto ? 1 : 0, 1);
+	if (!isnan(m->rpo_s))
+		d->p_meet_rpo = res_wilson(d->met_rpo ? 1 : 0, 1);
+	/* waterfall: each step's share of the whole RTO, measured or declared */
+	for (size_t i = 0; i < d->n_steps && m->rto_s > 0; i++) {
+		res_step *st = &d->steps[i];
+		double dur = st->measured_s >= 0 ? st->measured_s : st->modeled.p50;
+		st->share = dur > 0 ? dur / m->rto_s : 0;
+	}
 }
 
 static dr_err execute(drill *dl)
