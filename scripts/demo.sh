@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The tour that "make demo" runs: check the shipped scenarios, simulate and
-# compare strategies, render reports, sign and verify an evidence bundle.
+# compare strategies, plan and run a real PostgreSQL drill, render reports,
+# sign and verify an evidence bundle.
 # Everything it writes goes under build/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,11 +35,17 @@ allow_missed $DRSIM compare scenarios/warm-standby.yaml --disaster region-outage
   --format text,html -o "$out/compare"
 sed -n '/^Strategies/,$p' "$out/compare/compare.txt"
 
-say "sign an evidence bundle and verify it"
+say "the exact actions of a drill, touching nothing"
+$DRSIM plan scenarios/pg-sandbox-drill.yaml | sed -n '/^injection/,/^recovery/p'
+
+say "a real drill: PostgreSQL sandbox, canary, SIGKILL, restore + WAL replay, measured RPO/RTO"
 $DRSIM keygen --out "$out/demo-key" >/dev/null
-allow_missed $DRSIM report "$out/warm-standby/simulate.json" --format md -o "$out/warm-standby" \
-  --evidence "$out/evidence" --key "$out/demo-key.pem"
-$DRSIM verify "$out/evidence" --pubkey "$out/demo-key.pub.pem"
+allow_missed $DRSIM drill scenarios/pg-sandbox-drill.yaml --format text,json,html -o "$out/drill" \
+  --evidence "$out/drill-evidence" --key "$out/demo-key.pem"
+sed -n '/^Drill measurements/,/^Result/p' "$out/drill/drill.txt"
+
+say "verify the drill's signed evidence bundle"
+$DRSIM verify "$out/drill-evidence" --pubkey "$out/demo-key.pub.pem"
 
 $DRSIM schema > "$out/drsim-scenario.schema.json"
-say "written under $out/: HTML reports (open $out/warm-standby/simulate.html), the evidence bundle, the schema"
+say "written under $out/: HTML reports (open $out/drill/drill.html and $out/warm-standby/simulate.html), the evidence bundle, the schema"
