@@ -21,7 +21,9 @@
  * Without it the recovery point is the last replayed commit
  * (pg_last_xact_replay_timestamp(), carried by every commit record) or,
  * with track_commit_timestamp on, pg_last_committed_xact(); when the
- * restore replayed no commit the RPO is reported as not measured.  The
+ * restore replayed no commit the RPO is reported as not measured.  Only
+ * this run's marker row proves the source held nothing newer: otherwise
+ * the RPO is an upper bound (a quiet source looks like lost time).  The
  * source's clock stamps these: its offset to drsim's clock is measured at
  * set-up and taken off.
  *
@@ -834,8 +836,9 @@ static dr_err read_recovery_point(existing *ex, PGconn *conn)
 			best = at;
 			how = mine ? "this run's marker row" : "an earlier drill's marker row";
 		}
-		snprintf(marker_note, sizeof marker_note, "; this run's marker row %s",
-			 mine ? "is present" : "is not in the restore");
+		if (opt_on(ex->c, "marker"))
+			snprintf(marker_note, sizeof marker_note, "; this run's marker row %s",
+				 mine ? "is present" : "is not in the restore");
 		PQclear(r);
 	} else if (opt_on(ex->c, "marker")) {
 		snprintf(marker_note, sizeof marker_note, "; no marker table in the restore");
@@ -846,8 +849,11 @@ static dr_err read_recovery_point(existing *ex, PGconn *conn)
 	ex->recovery_point = best - ex->skew;
 	char iso[32];
 	dr_iso8601(ex->recovery_point, iso);
-	snprintf(ex->rp_source, sizeof ex->rp_source, "newest data %s from %s (source clock offset %+.3f s)%s",
-		 iso, how, ex->skew, marker_note);
+	/* only this run's marker proves the source had nothing newer: else a
+	 * quiet source looks like lost time, and the RPO is an upper bound */
+	bool exact = strstr(marker_note, "is present") != NULL;
+	snprintf(ex->rp_source, sizeof ex->rp_source, "newest data %s from %s (source clock offset %+.3f s)%s%s",
+		 iso, how, ex->skew, marker_note, exact ? "" : "; an upper bound");
 	return DR_OK;
 }
 
