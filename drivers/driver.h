@@ -97,7 +97,7 @@ typedef struct {
 				 * recovered endpoint holds, found by a driver without a
 				 * canary (e.g. a restore's newest replayed commit); the
 				 * executor measures RPO = event time - the newest of these */
-	char recovery_point_source[160]; /* how recovery_point was found (report text) */
+	char recovery_point_source[256]; /* how recovery_point was found (report text) */
 } drv_step_out;
 
 typedef struct drv_ctx drv_ctx;

@@ -111,7 +111,7 @@ typedef struct {
 	long long *counts;          /* source row counts of drill.tables at the event */
 	bool counted;
 	double recovery_point;      /* drsim clock */
-	char rp_source[160];
+	char rp_source[256];
 	double answered_mono;       /* first read answered by the recovered instance */
 } existing;
 

@@ -94,7 +94,7 @@ typedef struct {
 	double t0_mono;
 	double event_real, event_mono;
 	double recovery_point;       /* newest recovery point a step reported (no canary) */
-	char recovery_point_source[160];
+	char recovery_point_source[256];
 	double vars[SCN__NVAR];
 	res_result *r;
 	res_disaster *d;
