@@ -75,6 +75,11 @@ as_user pg_basebackup -h "$T/srcsock" -p "$port" -U owner -D "$T/backup-tar" -F 
 psql_src -d appdb <<'SQL'
 INSERT INTO orders SELECT g, 1 + g % 500, g * 1.5 FROM generate_series(10001, 15000) g;
 UPDATE customers SET name = name || ' (vip)' WHERE id <= 50;
+SELECT pg_sleep(0.3);
+SQL
+mid=$(psql_src -d appdb -c "SELECT clock_timestamp()::timestamptz(3)")
+psql_src -d appdb <<'SQL'
+SELECT pg_sleep(0.3);
 CREATE TABLE late (id int);
 INSERT INTO late SELECT generate_series(1, 77);
 CREATE TABLE filler (id int, pad text);
@@ -98,8 +103,10 @@ fingerprint() {
 fingerprint >"$T/before.txt"
 pm_pid=$(head -n 1 "$SRC/postmaster.pid")
 
-# scenario NAME MARKER BACKUP: a drill scenario under $T
+# scenario NAME MARKER BACKUP [TO CHECKS]: a drill scenario under $T
 scenario() {
+  local to=${4:-latest}
+  local checks=${5:-'"SELECT count(*) = 77 FROM late", "SELECT max(id) = 15000 FROM orders", "SELECT count(*) = 50 FROM customers WHERE name LIKE '"'%(vip)'"'"'}
   local steps="    - { step: wait-archive, model: 3s, action: { driver: shell, run: 'sleep 3' } }"
   [ "$2" = true ] || steps=""
   cat >"$T/$1.yaml" <<EOF
@@ -121,7 +128,7 @@ runbooks:
   region-outage:
 $steps
     - { step: restore-base-backup, model: "2s + size/200MiB/s", timeout: 2m, action: { driver: db, op: restore-base-backup } }
-    - { step: replay-wal, model: uniform(1s, 10s), timeout: 2m, action: { driver: db, op: replay-wal, to: latest } }
+    - { step: replay-wal, model: uniform(1s, 10s), timeout: 2m, action: { driver: db, op: replay-wal, to: "$to" } }
     - { step: verify, model: uniform(100ms, 1s), action: { driver: db, op: verify } }
 drill:
   driver: postgres
@@ -130,7 +137,7 @@ drill:
   wal_archive: $T/archive
   workdir: $T/work-$1
   tables: [orders, customers, late, filler]
-  checks: ["SELECT count(*) = 77 FROM late", "SELECT max(id) = 15000 FROM orders", "SELECT count(*) = 50 FROM customers WHERE name LIKE '%(vip)'"]
+  checks: [$checks]
   params: { marker: $2 }
 EOF
 }
@@ -187,6 +194,7 @@ for d in A B; do
   [ -n "$res" ] || continue
   echo "# $d: $(field "$res" "'RPO %.3f s, RTO %.3f s (technical %.3f s)' % (m['rpo_s'], m['rto_s'], m['technical_rto_s'])")"
   echo "# $d: $(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print([f['message'] for f in r['findings'] if f['id']=='DRILL-RPO-SOURCE'])" "$res")"
+  echo "# $d: steps: $(python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(', '.join('%s %.3f s' % (s['name'], s['measured_s']) for s in r['disasters'][0]['steps']))" "$res")"
   check "$d: RPO and RTO measured" test "$(field "$res" "0 if m['rpo_s'] is not None and 0 <= m['rpo_s'] < 300 and m['rto_s'] > 0 else 1")" = 0
   check "$d: data verified" test "$(field "$res" "m['data_verified']")" = True
   check "$d: row counts equal the source's" grep -q 'table orders: 15000 rows, source 15000 at the event' "$res"
@@ -203,6 +211,15 @@ print(0 if ok else 1)" "$resA")" = 0
 check "B: tar backup extracted, RPO from the last replayed commit" test "$( [ -n "$resB" ] && python3 -c "
 import json,sys; r=json.load(open(sys.argv[1])); s=json.dumps(r)
 print(0 if 'extracted' in s and 'the last replayed commit' in s else 1)" "$resB")" = 0
+
+# D: point in time, after the orders and before the late table
+mkdir -m 755 "$T/work-D"
+scenario D false "$T/backup" "$mid" '"SELECT to_regclass('"'late'"') IS NULL", "SELECT max(id) = 15000 FROM orders"'
+"$DRSIM" drill -f json -o "$T/out-D" --journal "$T/D.journal" "$T/D.yaml" >"$T/D.log" 2>&1
+rc=$?
+tap $([ "$rc" = 0 ] && echo 0 || echo 1) "D: restore to $mid met its objectives: orders there, late table not yet (exit $rc)"
+[ "$rc" = 0 ] || tail -n 25 "$T/D.log" | sed 's/^/# /'
+check "D: no scratch process, port or directory left" journal_left "$T/D.journal"
 
 # C: SIGKILL mid-restore (the scratch server runs, replaying), then cleanup
 scenario C false "$T/backup"
