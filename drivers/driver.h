@@ -93,6 +93,11 @@ typedef struct {
 	bool endpoint_changed;  /* the writable endpoint moved (promote, restore):
 				 * the executor asks drv_endpoint again */
 	int exit_status;        /* commands: exit status (-1 when not applicable) */
+	double recovery_point;  /* > 0: epoch (CLOCK_REALTIME) of the newest data the
+				 * recovered endpoint holds, found by a driver without a
+				 * canary (e.g. a restore's newest replayed commit); the
+				 * executor measures RPO = event time - the newest of these */
+	char recovery_point_source[256]; /* how recovery_point was found (report text) */
 } drv_step_out;
 
 typedef struct drv_ctx drv_ctx;
@@ -307,5 +312,6 @@ extern const drv_ops drv_dryrun_ops; /* "dry-run": simulates every phase with sl
 extern const drv_ops drv_shell_ops;  /* "shell": run a command with a timeout */
 extern const drv_ops drv_http_ops;   /* "http": wait until a URL answers 2xx */
 extern const drv_ops drv_pg_sandbox_ops;  /* "postgres-sandbox": real PostgreSQL topologies here */
+extern const drv_ops drv_pg_existing_ops; /* "postgres": restore drills of an existing cluster */
 
 #endif

@@ -78,7 +78,7 @@ typedef struct {
 	char event_xid[32], event_lsn[64]; /* the destructive transaction */
 	bool corrupted;
 	bool recovered;   /* the restored node finished recovery */
-	dr_err journal_err;
+	pgsb_journal jr;   /* the run's journal, fed by pgsb's reports */
 } sandbox;
 
 /* Set (or with append, extend with "; ") a step's detail, truncating. */
@@ -131,37 +131,6 @@ static long rows_for(const drv_ctx *c)
 	return r > 0 ? r : 1;
 }
 
-/* pgsb's resource reports go to the run's journal. */
-static void on_track(void *ctx, const pgsb_event *ev)
-{
-	sandbox *sb = ctx;
-	drv_ctx *c = sb->c;
-	static const char *const phase[] = {"begin", "done", "failed"};
-	dr_err err = DR_OK;
-	char id[32];
-	if (ev->kind == PGSB_RES_DIR) {
-		err = drv_journal(c, phase[ev->phase], ev->create ? "create" : "destroy", "dir", ev->path,
-				  json_pack("{s:s}", "what", ev->what));
-	} else if (ev->create) {
-		/* the pid is known once the process runs: one begin+done pair
-		 * with its start time, and the port it listens on */
-		if (ev->phase == PGSB_DONE) {
-			err = drv_journal_process(c, ev->pid, ev->what);
-			if (!err && ev->port > 0)
-				err = drv_journal_port(c, ev->port, ev->what);
-		}
-	} else if (ev->pid > 0) {
-		snprintf(id, sizeof id, "%d", (int)ev->pid);
-		err = drv_journal(c, phase[ev->phase], "destroy", "process", id, NULL);
-		if (!err && ev->port > 0 && ev->phase != PGSB_BEGIN) {
-			snprintf(id, sizeof id, "%d", ev->port);
-			err = drv_journal(c, phase[ev->phase], "destroy", "port", id, NULL);
-		}
-	}
-	if (err && !sb->journal_err)
-		sb->journal_err = err;
-}
-
 /* Bound pgsb's waits by the option and the executor's deadline. */
 static void bound(sandbox *sb)
 {
@@ -184,9 +153,9 @@ static dr_err checked(sandbox *sb, dr_err err, const char *what)
 {
 	if (err)
 		return fail(sb, err, what);
-	if (sb->journal_err) {
+	if (sb->jr.err) {
 		dr_error("postgres-sandbox: %s: cannot write the journal", what);
-		return sb->journal_err;
+		return sb->jr.err;
 	}
 	return DR_OK;
 }
@@ -263,9 +232,10 @@ static dr_err sandbox_setup(drv_ctx *c)
 	sandbox *sb = c->priv;
 	char msg[1024];
 	sb->c = c;
+	sb->jr.c = c;
 	pgsb_opts o = {.bindir = drv_opt(c, "bindir"), .workdir = c->workdir, .os_user = drv_opt(c, "os_user"),
 		       .tag = c->run_id, .timeout_s = opt_duration(c, "timeout", 60),
-		       .track = on_track, .track_ctx = sb};
+		       .track = pgsb_journal_track, .track_ctx = &sb->jr};
 	dr_err err = pgsb_env_new(&o, &sb->env, msg, sizeof msg);
 	if (err) {
 		dr_error("postgres-sandbox: %s", msg);
@@ -613,7 +583,7 @@ static dr_err sandbox_cleanup(drv_ctx *c)
 		dr_error("postgres-sandbox: cleanup left something behind (see the warning above)");
 		return DR_IO;
 	}
-	return sb->journal_err;
+	return sb->jr.err;
 }
 
 /* ---- describe: the exact commands, without a server ---------------------- */

@@ -203,6 +203,18 @@ bool pgsb_proc_alive(const pgsb_proc *p);
 /* SIGTERM its group, SIGKILL after 2 s; reports the removal; frees p's name. */
 void pgsb_proc_stop(pgsb_env *e, pgsb_proc *p);
 
+/* A track callback journalling every report into a drill's journal
+ * (drivers/pgsb_journal.c): directories as kind "dir", a started server or
+ * process as "process" (pid and start time) plus its "port", stops and
+ * removals as "destroy".  Pass a pgsb_journal as track_ctx; the first
+ * journal error is kept in its err. */
+struct drv_ctx;
+typedef struct {
+	struct drv_ctx *c;
+	dr_err err;
+} pgsb_journal;
+void pgsb_journal_track(void *ctx, const pgsb_event *ev);
+
 /* The start time of pid in clock ticks since boot (/proc stat field 22);
  * 0 when there is no such process or it is a zombie. */
 unsigned long long pgsb_proc_start_ticks(pid_t pid);

@@ -12,7 +12,7 @@ static const drv_entry registry[] = {
 	{"shell", &drv_shell_ops, NULL},
 	{"http", &drv_http_ops, NULL},
 	{"postgres-sandbox", &drv_pg_sandbox_ops, NULL},
-	{"postgres", NULL, "not built into this drsim"},
+	{"postgres", &drv_pg_existing_ops, NULL},
 	{"aws-rds", NULL, "not built into this drsim"},
 };
 

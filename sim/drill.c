@@ -93,6 +93,8 @@ typedef struct {
 	unsigned canary_gen;
 	double t0_mono;
 	double event_real, event_mono;
+	double recovery_point;       /* newest recovery point a step reported (no canary) */
+	char recovery_point_source[256];
 	double vars[SCN__NVAR];
 	res_result *r;
 	res_disaster *d;
@@ -291,6 +293,11 @@ static dr_err run_steps(drill *dl, double *modeled, double *healthy_at)
 		rs->flagged = rs->measured_s < p5 || rs->measured_s > rs->modeled.p95;
 		if (out.healthy_at_mono > *healthy_at)
 			*healthy_at = out.healthy_at_mono;
+		if (out.recovery_point > dl->recovery_point) {
+			dl->recovery_point = out.recovery_point;
+			snprintf(dl->recovery_point_source, sizeof dl->recovery_point_source, "%s",
+				 out.recovery_point_source);
+		}
 		if (err != DR_OK) {
 			rs->error = dr_asprintf("%s", dr_strerror(err));
 			progress(dl, st->name, "failed after %.3fs: %s", rs->measured_s, dr_strerror(err));
@@ -461,9 +468,20 @@ static void measure(drill *dl, double recovered_mono, double modeled)
 			res_add_finding(dl->r, "DRILL-RPO-READBACK", "error",
 					"the canary rows could not be read back: RPO not measured");
 		}
+	} else if (dl->recovery_point > 0) {
+		/* a restore may also hold writes made after the event: nothing
+		 * committed before it was lost then */
+		m->rpo_s = fmax(0, dl->event_real - dl->recovery_point);
+		char *msg = dr_asprintf("RPO from the recovered data, not a canary: %s",
+					dl->recovery_point_source[0] ? dl->recovery_point_source
+								     : "newest recovery point");
+		res_add_finding(dl->r, "DRILL-RPO-SOURCE", "note", msg);
+		progress(dl, "measure", "RPO %.3fs (%s)", m->rpo_s, msg);
+		free(msg);
 	} else {
 		res_add_finding(dl->r, "DRILL-RPO-UNMEASURED", "warning",
-				"the drill driver offers no canary endpoint: RPO was not measured");
+				"the drill driver offers no canary endpoint and found no recovery point: "
+				"RPO was not measured");
 	}
 	progress(dl, "measure", "RTO %.3fs (technical %.3fs + declared %.3fs)", m->rto_s, m->technical_rto_s,
 		 modeled);
