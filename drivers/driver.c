@@ -481,6 +481,11 @@ unsigned long long drv_proc_start(pid_t pid)
 	/* Field 2 (comm) may hold spaces and parentheses: skip to the last ')'. */
 	char *p = strrchr(data, ')');
 	unsigned long long start = 0;
+	/* A zombie (Z) or dead (X) process has finished: it holds no port or
+	 * file and its environment can no longer be read, so it counts as gone
+	 * (after a SIGKILLed drill its children wait for init to reap them). */
+	if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+		p = NULL;
 	if (p) {
 		p++;
 		for (int field = 3; field < 22 && p; field++)
@@ -630,6 +635,23 @@ static bool dir_tagged(const char *dir, const char *run)
 	return ok;
 }
 
+/* A directory the journal says this run began creating may have been cut
+ * off before its own tag file was written (a kill during "cp -a", initdb or
+ * pg_basebackup, which need an empty target).  It still counts as the run's
+ * own when the directory holding it carries the run's tag. */
+static bool dir_or_parent_tagged(const char *dir, const char *run)
+{
+	if (dir_tagged(dir, run))
+		return true;
+	const char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return false;
+	char *parent = dr_strndup(dir, (size_t)(slash - dir));
+	bool ok = dir_tagged(parent, run);
+	free(parent);
+	return ok;
+}
+
 static bool pid_owned_by_env(pid_t pid, const char *run)
 {
 	return drv_proc_owned(pid, drv_proc_start(pid), run);
@@ -652,7 +674,7 @@ bool drv_owned(const json_t *entry, const char *run, char *why, size_t n)
 			return false;
 		}
 	} else if (strcmp(kind, "dir") == 0) {
-		if (id[0] != '/' || strcmp(id, "/") == 0 || !dir_tagged(id, run)) {
+		if (id[0] != '/' || strcmp(id, "/") == 0 || !dir_or_parent_tagged(id, run)) {
 			snprintf(why, n, "directory '%s' has no tag file for the run", id);
 			return false;
 		}
@@ -693,6 +715,32 @@ static dr_err stop_process(pid_t pid, unsigned long long start)
 	if (target < 0)
 		(void)kill(target, SIGKILL); /* members that ignored SIGTERM */
 	return DR_OK;
+}
+
+dr_err drv_stop_run_processes(const char *run, size_t *stopped)
+{
+	*stopped = 0;
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return DR_IO;
+	char *want = dr_asprintf("%s=%s", DRV_RUN_ENV, run);
+	dr_err err = DR_OK;
+	for (struct dirent *d; (d = readdir(proc));) {
+		char *end;
+		long pid = strtol(d->d_name, &end, 10);
+		if (*end || pid <= 1 || pid == (long)getpid())
+			continue;
+		unsigned long long start = drv_proc_start((pid_t)pid);
+		if (!start || !environ_has((pid_t)pid, want))
+			continue;
+		if (stop_process((pid_t)pid, start) != DR_OK)
+			err = DR_IO;
+		else
+			(*stopped)++;
+	}
+	closedir(proc);
+	free(want);
+	return err;
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

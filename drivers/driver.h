@@ -261,7 +261,13 @@ dr_err drv_journal_port(drv_ctx *c, int port, const char *what) DR_WUR;
  * journal done.  Already gone is DR_OK. */
 dr_err drv_rmdir(drv_ctx *c, const char *path) DR_WUR;
 
-/* The start time of pid in clock ticks since boot, 0 when it is gone. */
+/* Stop every process whose environment carries DRV_RUN_ENV=run (children of
+ * the run that were never journalled, e.g. a "cp -a" cut off by a kill), so
+ * clean-up does not race them.  *stopped gets the count.  DR_OK or DR_IO. */
+dr_err drv_stop_run_processes(const char *run, size_t *stopped) DR_WUR;
+
+/* The start time of pid in clock ticks since boot, 0 when it is gone (a
+ * zombie counts as gone). */
 unsigned long long drv_proc_start(pid_t pid);
 /* True when the process pid (started at start) is alive, has that start
  * time and carries DRV_RUN_ENV=run in its environment. */

@@ -685,8 +685,15 @@ dr_err sim_cleanup_journal(const char *path, size_t *left, FILE *prog)
 	if (err != DR_OK)
 		return err;
 	json_t *todo = sim_journal_outstanding(entries, run);
-	if (json_array_size(todo) > 0)
+	if (json_array_size(todo) > 0) {
+		/* first the run's processes, journalled or not, so nothing still
+		 * writes into a directory while it is removed */
+		size_t stopped = 0;
+		if (drv_stop_run_processes(run, &stopped) == DR_OK && stopped && prog)
+			fprintf(prog, "drsim: cleanup: stopped %zu process%s of run %s\n", stopped,
+				stopped == 1 ? "" : "es", run);
 		err = sim_journal_open(path, run, &j);
+	}
 	size_t i;
 	json_t *e;
 	dr_err first = DR_OK;

@@ -2,7 +2,8 @@
 # drill_kill.sh - kill a drill with SIGKILL at several points and show that
 # `drsim cleanup JOURNAL` then leaves no process, port or directory of the
 # run behind, and that a second cleanup is a no-op.  Also: SIGTERM makes the
-# drill clean up by itself.  Uses the dry-run driver (no server needed).
+# drill clean up by itself.  Runs with the dry-run driver (no server needed)
+# and, where PostgreSQL is installed, with real postgres-sandbox servers.
 set -u
 DRSIM=${DRSIM:-$PWD/drsim}
 T=$(mktemp -d /tmp/drsim-kill-XXXXXX)
@@ -40,10 +41,10 @@ tagged_pids() {
 ports_of() { grep '"kind":"port"' "$1" | sed -n 's/.*"id":"\([0-9]*\)".*/\1/p' | sort -u; }
 port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
 
-# kill_at PATTERN: start a drill, SIGKILL it once PATTERN shows on stderr.
+# kill_at PATTERN TAG [SCENARIO]: start a drill, SIGKILL it once PATTERN shows on stderr.
 kill_at() {
-  local pat=$1 tag=$2 J="$T/$2.journal" W="$T/$2.work"
-  TMPDIR=$T "$DRSIM" drill --journal "$J" "$T/s.yaml" >"$T/$tag.out" 2>"$T/$tag.err" &
+  local pat=$1 tag=$2 J="$T/$2.journal" scn=${3:-$T/s.yaml}
+  TMPDIR=$T "$DRSIM" drill --journal "$J" "$scn" >"$T/$tag.out" 2>"$T/$tag.err" &
   local pid=$!
   for _ in $(seq 1 200); do grep -q "$pat" "$T/$tag.err" 2>/dev/null && break; sleep 0.05; done
   sleep 0.2
@@ -81,4 +82,20 @@ check "sigterm: no process of the run" '[ -z "$(tagged_pids "$run")" ]'
 check "sigterm: no directory of the run" '! ls -d "$T"/drsim-"$run" 2>/dev/null | grep -q .'
 "$DRSIM" cleanup "$J" >"$T/term.c" 2>&1
 check "sigterm: nothing left for cleanup" '[ $? -eq 0 ] && ! grep -q removed "$T/term.c"'
+
+# The same with real PostgreSQL servers (primary, WAL archive, base backup,
+# restored instance) run by the unprivileged user.
+if "$DRSIM" drivers | grep -q '^postgres-sandbox .* yes '; then
+  chmod 755 "$T"
+  sed -e 's/driver: dry-run, cleanup: always, params: { step_time: 1500ms }/driver: postgres-sandbox, size: 4MiB, cleanup: always, params: { archive_timeout: 1s }/' \
+      -e 's/instance-failure/region-outage/g' \
+      -e 's/op: restore }/op: restore-base-backup }/' \
+      -e 's/- { step: long-command.*/- { step: replay-wal, model: "uniform(1s, 5s)", action: { driver: db, op: replay-wal, to: latest } }/' \
+      "$T/s.yaml" >"$T/pg.yaml"
+  kill_at "canary " pg-after-setup "$T/pg.yaml"
+  kill_at "event at" pg-after-inject "$T/pg.yaml"
+  kill_at "replay-wal .*running" pg-during-replay "$T/pg.yaml"
+else
+  echo "# postgres-sandbox not usable here: PostgreSQL kill points skipped"
+fi
 echo "1..$n"
