@@ -188,8 +188,11 @@ void dr_diags_print(const dr_diags *d, void *fp)
 	FILE *f = fp;
 	for (size_t i = 0; i < d->n; i++) {
 		const dr_diag *g = &d->v[i];
-		fprintf(f, "%s:%d:%d: %s: %s\n", g->pos.file ? g->pos.file : "<input>",
-			g->pos.line, g->pos.col, sev_names[g->sev], g->msg);
+		const char *file = g->pos.file ? g->pos.file : "<input>";
+		if (g->pos.line > 0)
+			fprintf(f, "%s:%d:%d: %s: %s\n", file, g->pos.line, g->pos.col, sev_names[g->sev], g->msg);
+		else /* about the file as a whole (it cannot be read) */
+			fprintf(f, "%s: %s: %s\n", file, sev_names[g->sev], g->msg);
 	}
 }
 
