@@ -165,6 +165,8 @@ struct drv_ctx {
 	double deadline_mono;     /* current operation's deadline (CLOCK_MONOTONIC), 0 = none */
 	void *priv;               /* priv_size bytes, zeroed */
 	FILE *log;                /* progress/log stream (stderr), may be NULL */
+	char server_version[128]; /* set by setup when the driver knows the
+				   * database server's version ("" = unknown) */
 };
 
 typedef struct {

@@ -345,6 +345,7 @@ static dr_err source_probe(existing *ex)
 	if (err)
 		return err;
 	snprintf(ex->version, sizeof ex->version, "%s", value(r, 0));
+	snprintf(ex->c->server_version, sizeof ex->c->server_version, "PostgreSQL %s (source)", ex->version);
 	bool read_only = strcmp(value(r, 1), "on") == 0;
 	bool standby = strcmp(value(r, 2), "true") == 0;
 	PQclear(r);

@@ -245,6 +245,7 @@ static dr_err sandbox_setup(drv_ctx *c)
 	snprintf(sb->archive, sizeof sb->archive, "%s/dr/wal", pgsb_workdir(sb->env));
 	snprintf(sb->backup, sizeof sb->backup, "%s/dr/base", pgsb_workdir(sb->env));
 	drv_log(c, "%s in %s", pgsb_server_version(sb->env), pgsb_workdir(sb->env));
+	snprintf(c->server_version, sizeof c->server_version, "%s", pgsb_server_version(sb->env));
 	err = checked(sb, pgsb_mkdir(sb->env, sb->archive, "wal archive"), "creating the archive");
 	if (err)
 		return err;

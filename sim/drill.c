@@ -569,6 +569,10 @@ static dr_err execute(drill *dl)
 		return err;
 	progress(dl, "setup", "driver '%s', work directory %s", dl->ctx[0]->ops->name, dl->workdir);
 	err = drv_setup(dl->ctx[0]);
+	if (dl->ctx[0]->server_version[0]) {
+		free(dl->r->measured->server_version);
+		dl->r->measured->server_version = dr_strdup(dl->ctx[0]->server_version);
+	}
 	if (err != DR_OK)
 		return err;
 	if (drv_interrupted())
