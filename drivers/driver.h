@@ -251,6 +251,11 @@ dr_err drv_journal_process(drv_ctx *c, pid_t pid, const char *what) DR_WUR;
 /* Record a TCP port on 127.0.0.1 the run's processes listen on. */
 dr_err drv_journal_port(drv_ctx *c, int port, const char *what) DR_WUR;
 
+/* Remove a directory the run created: journal destroy begin, remove it
+ * recursively only if its DRV_TAG_FILE holds the run id (else DR_GUARD),
+ * journal done.  Already gone is DR_OK. */
+dr_err drv_rmdir(drv_ctx *c, const char *path) DR_WUR;
+
 /* The start time of pid in clock ticks since boot, 0 when it is gone. */
 unsigned long long drv_proc_start(pid_t pid);
 /* True when the process pid (started at start) is alive, has that start
@@ -275,6 +280,27 @@ bool drv_owned(const json_t *entry, const char *run, char *why, size_t n);
  * DR_GUARD when not the run's own, DR_UNSUPPORTED for another kind.
  */
 dr_err drv_remove_entry(const json_t *entry, const char *run) DR_WUR;
+
+/*
+ * Start a child process as the run's own: fork; the child (in its own
+ * process group, stdout and stderr on out_fd when >= 0, stdin /dev/null)
+ * waits until the parent has journalled it (drv_journal_process), then
+ * execs argv (argv[0] looked up in PATH) or, when argv is NULL, runs
+ * fn(arg) and exits with its return value.  If the parent dies before the
+ * journal line is written the child exits without running anything.
+ * *pid gets the child.  Errors: DR_IO (fork/pipe), journal errors.
+ */
+dr_err drv_spawn(drv_ctx *c, const char *what, char *const argv[], int (*fn)(void *), void *arg,
+		 int out_fd, pid_t *pid) DR_WUR;
+/* Journal and reap a child started by drv_spawn that has exited or been
+ * killed: waitpid, then "destroy" begin/done.  *status gets the wait status. */
+dr_err drv_reap(drv_ctx *c, pid_t pid, int *status) DR_WUR;
+
+/* Interruption (SIGINT/SIGTERM during a drill): drv_interrupt is
+ * async-signal-safe; long waits in drivers poll drv_interrupted and return
+ * DR_INTERRUPTED. */
+void drv_interrupt(void);
+bool drv_interrupted(void);
 
 /* The drivers built here (one per file in drivers/). */
 extern const drv_ops drv_dryrun_ops; /* "dry-run": simulates every phase with sleeps */

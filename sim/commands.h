@@ -9,4 +9,8 @@
 	X(schema)          \
 	X(simulate)        \
 	X(compare)         \
-	X(merge)
+	X(merge)           \
+	X(plan)            \
+	X(drill)           \
+	X(drivers)         \
+	X(cleanup)
