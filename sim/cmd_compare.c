@@ -21,6 +21,7 @@ static const dr_opt compare_opts[] = {
 	{"horizon", 0, DR_OPT_STRING, &cli.horizon, "DURATION", "span the event time is drawn over (default 1y)"},
 	{"format", 'f', DR_OPT_LIST, &cli.formats, "LIST", "output formats, e.g. text,json (default text)"},
 	{"output", 'o', DR_OPT_STRING, &cli.out, "PATH", "directory for the reports"},
+	SIM_CLI_EVIDENCE_OPTS(cli),
 	{0},
 };
 
@@ -62,7 +63,7 @@ static int run_compare(int argc, char **argv)
 		rc = err == DR_NOTFOUND || err == DR_USAGE ? DR_EXIT_USAGE : DR_EXIT_RUNTIME;
 		goto done;
 	}
-	rc = sim_cli_emit(r, &cli.formats, cli.out, "compare");
+	rc = sim_cli_output(&cli, r, "compare");
 	res_free(r);
 done:
 	scn_free(s);

@@ -18,6 +18,7 @@ static const dr_opt merge_opts[] = {
 	{"scenario", 0, DR_OPT_STRING, &opt_scenario, "FILE", "scenario file (default: the one the shards name)"},
 	{"format", 'f', DR_OPT_LIST, &cli.formats, "LIST", "output formats, e.g. text,json (default text)"},
 	{"output", 'o', DR_OPT_STRING, &cli.out, "PATH", "directory for the reports"},
+	SIM_CLI_EVIDENCE_OPTS(cli),
 	{0},
 };
 
@@ -117,7 +118,7 @@ static int run_merge(int argc, char **argv)
 	    combine(sh, args.n, args.v, s) != 0)
 		goto done;
 	res_result *r = sim_result(s, sh[0].st);
-	rc = sim_cli_emit(r, &cli.formats, cli.out, "simulate");
+	rc = sim_cli_output(&cli, r, "simulate");
 	res_free(r);
 done:
 	for (size_t i = 0; sh && i < args.n; i++) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "evidence.h"
 #include "report.h"
 #include "simulate.h"
 #include "units.h"
@@ -27,6 +28,7 @@ static const dr_opt simulate_opts[] = {
 	{"shard", 0, DR_OPT_STRING, &opt_shard, "I/N", "run part I of N (0-based) and write a shard for 'drsim merge'"},
 	{"format", 'f', DR_OPT_LIST, &cli.formats, "LIST", "output formats, e.g. text,json (default text)"},
 	{"output", 'o', DR_OPT_STRING, &cli.out, "PATH", "directory for the reports (a file for a shard)"},
+	SIM_CLI_EVIDENCE_OPTS(cli),
 	{0},
 };
 
@@ -107,6 +109,17 @@ int sim_cli_emit(const res_result *r, const dr_strlist *formats, const char *out
 	return r->met ? DR_EXIT_OK : DR_EXIT_MISSED;
 }
 
+int sim_cli_output(const sim_cli *c, const res_result *r, const char *basename)
+{
+	int rc = sim_cli_emit(r, &c->formats, c->out, basename);
+	if (rc > DR_EXIT_MISSED || !c->evidence)
+		return rc;
+	dr_err err = rpt_evidence_write(c->evidence, NULL, r, NULL, c->key);
+	if (err == DR_OK)
+		return rc;
+	return err == DR_NOTFOUND || err == DR_PARSE ? DR_EXIT_USAGE : DR_EXIT_RUNTIME;
+}
+
 static int parse_shard(const char *s, sim_opts *o)
 {
 	unsigned long long i, n;
@@ -167,11 +180,14 @@ static int run_simulate(int argc, char **argv)
 		rc = err == DR_NOTFOUND || err == DR_USAGE ? DR_EXIT_USAGE : DR_EXIT_RUNTIME;
 		goto done;
 	}
-	if (opt_shard) {
+	if (opt_shard && cli.evidence) {
+		dr_error("a shard has no evidence bundle: use --evidence with 'drsim merge'");
+		rc = DR_EXIT_USAGE;
+	} else if (opt_shard) {
 		rc = write_shard(s, st, cli.out);
 	} else {
 		res_result *r = sim_result(s, st);
-		rc = sim_cli_emit(r, &cli.formats, cli.out, "simulate");
+		rc = sim_cli_output(&cli, r, "simulate");
 		res_free(r);
 	}
 	sim_state_free(st);

@@ -12,5 +12,9 @@
 	X(merge)           \
 	X(plan)            \
 	X(drill)           \
+	X(report)          \
+	X(history)         \
+	X(verify)          \
+	X(keygen)          \
 	X(drivers)         \
 	X(cleanup)

@@ -627,9 +627,6 @@ static bool is_const(const parser *p, uint32_t i)
 	return p->nodes[i].op == OP_CONST;
 }
 
-static const char *const op_verb[] = {
-	[OP_ADD] = "add", [OP_SUB] = "subtract", [OP_MIN] = "take the min of", [OP_MAX] = "take the max of"};
-
 /* Combine l and r (the two newest sub-trees) with op; typed and folded. */
 static dr_err binary(parser *p, uint8_t op, uint32_t l, uint32_t r, size_t at, uint32_t *out)
 {
@@ -641,8 +638,8 @@ static dr_err binary(parser *p, uint8_t op, uint32_t l, uint32_t r, size_t at, u
 			if (op == OP_SUB)
 				return fail(p, DR_UNIT, at, "cannot subtract a %s from a %s", dr_dim_name(dr),
 					    dr_dim_name(dl));
-			return fail(p, DR_UNIT, at, "cannot %s a %s and a %s", op_verb[op], dr_dim_name(dl),
-				    dr_dim_name(dr));
+			return fail(p, DR_UNIT, at, "cannot take the %s of a %s and a %s", op == OP_MIN ? "min" : "max",
+				    dr_dim_name(dl), dr_dim_name(dr));
 		}
 	} else {
 		int sign = op == OP_MUL ? 1 : -1;

@@ -190,6 +190,9 @@ static void check_log_copy_delay(const scenario *s, const scn_lint_rule *r, scn_
 {
 	const scn_protection *p = &s->protection;
 	const scn_objectives *o = scn_objectives_for(s, SCN_DIS_REGION);
+	for (size_t i = 0; i < p->n_replicas; i++)
+		if (!p->replicas[i].same_region)
+			return; /* a replica in another region gives the newer recovery point */
 	for (size_t i = 0; i < p->n_copies; i++) {
 		const scn_copy *c = &p->copies[i];
 		if (c->of != SCN_COPY_LOGS)
@@ -336,8 +339,9 @@ static void check_ransomware_account(const scenario *s, const scn_lint_rule *r, 
 	if (!d)
 		return;
 	const scn_protection *p = &s->protection;
+	/* a copy under the default KMS key cannot reach another account (DR006) */
 	for (size_t i = 0; i < p->n_copies; i++)
-		if (p->copies[i].cross_account && copy_is_backup(&p->copies[i]))
+		if (p->copies[i].cross_account && copy_is_backup(&p->copies[i]) && p->copies[i].kms != SCN_KMS_DEFAULT)
 			return;
 	scn_lint_add(out, r, d->pos, "\"ransomware\" is listed but no backup is copied to another account");
 }
@@ -495,7 +499,7 @@ const scn_lint_rule scn_lint_rules[] = {
 	{"DR013", SCN_LINT_WARNING, "log upload interval longer than the RPO",
 	 "Point-in-time recovery reaches the last uploaded transaction log (every ~5 minutes on RDS); "
 	 "anything newer is lost.",
-	 "relax the RPO or add a replica or continuous log shipping", check_log_upload},
+	 "ship logs continuously (WAL archiving with archive_timeout below the RPO), or relax the RPO for this kind", check_log_upload},
 	{"DR014", SCN_LINT_INFO, "no drill section",
 	 "A recovery that is never rehearsed is a hypothesis; drills measure the real RPO and RTO and "
 	 "calibrate the model.",

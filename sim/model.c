@@ -205,7 +205,8 @@ static void model_runbook(sim_model *m)
 		st->cval = st->cfixed ? dr_expr_mean(st->st->model, zero_vars) : 0;
 		st->n_uses = st->st->n_uses;
 		st->uses = dr_calloc(st->n_uses ? st->n_uses : 1, sizeof(int));
-		memcpy(st->uses, st->st->uses, st->n_uses * sizeof(int));
+		if (st->n_uses)
+			memcpy(st->uses, st->st->uses, st->n_uses * sizeof(int));
 		qsort(st->uses, st->n_uses, sizeof(int), cmp_int);
 		bool new_group = i == 0 || st->st->once || m->steps[i - 1].st->once;
 		if (new_group)

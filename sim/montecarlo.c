@@ -755,7 +755,6 @@ static void result_stamp(res_result *r)
 res_result *sim_result(const scenario *s, const sim_state *st)
 {
 	res_result *r = res_new(RES_MODE_SIMULATE);
-	r->tool_version = dr_strdup(DR_VERSION);
 	r->scenario_name = dr_strdup(s->name);
 	r->scenario_file = dr_strdup(s->file);
 	r->scenario_sha256 = dr_strdup(s->sha256);

@@ -162,11 +162,11 @@ static bool parse_int(loader *L, const yaml_node_t *n, const scn_field *f, int *
 	char *end;
 	errno = 0;
 	long long x = strtoll(v, &end, 10);
-	if (end == v || *end || errno == ERANGE) {
+	if (end == v || *end) {
 		ERR(L, node_pos(L, n), "'%s' must be a whole number, got \"%s\"", f->key, v);
 		return false;
 	}
-	if (!check_range(L, n, f, (double)x, v))
+	if (!check_range(L, n, f, errno == ERANGE ? (x < 0 ? -INFINITY : INFINITY) : (double)x, v))
 		return false;
 	*out = (int)x;
 	return true;
@@ -227,9 +227,9 @@ static bool parse_enum(loader *L, const yaml_node_t *n, const scn_field *f, void
 	for (size_t i = 0; i < f->n_names; i++)
 		dr_buf_printf(&b, "%s%s", i ? ", " : "", f->names[i]);
 	if (s)
-		ERR(L, node_pos(L, n), "unknown %s \"%s\"; did you mean \"%s\"?", f->key, v, s);
+		ERR(L, node_pos(L, n), "'%s' cannot be \"%s\"; did you mean \"%s\"?", f->key, v, s);
 	else
-		ERR(L, node_pos(L, n), "unknown %s \"%s\" (one of: %s)", f->key, v, b.s);
+		ERR(L, node_pos(L, n), "'%s' cannot be \"%s\" (one of: %s)", f->key, v, b.s);
 	dr_buf_release(&b);
 	return false;
 }
@@ -279,8 +279,13 @@ static bool parse_expr(loader *L, const yaml_node_t *n, const scn_field *f, dr_e
 		    cut ? " (a comma ends a plain value inside { }: quote the value)" : "");
 		return false;
 	}
+	double zeros[SCN__NVAR] = {0};
 	dr_dim d = dr_expr_dim(e);
-	bool zero = dr_dim_eq(d, DR_DIM_NUMBER) && dr_expr_is_fixed(e) && dr_expr_mean(e, NULL) == 0;
+	bool uses_vars = false;
+	for (size_t i = 0; f->vars && i < SCN__NVAR; i++)
+		uses_vars = uses_vars || dr_expr_uses_var(e, i);
+	/* a bare 0 is 0 of any unit; "size/250MiB" is not */
+	bool zero = dr_dim_eq(d, DR_DIM_NUMBER) && !uses_vars && dr_expr_is_fixed(e) && dr_expr_mean(e, zeros) == 0;
 	if (!dr_dim_eq(d, f->dim) && !zero) {
 		ERR(L, node_pos(L, n), "'%s' must be a %s, got a %s \"%s\"", f->key, dr_dim_name(f->dim),
 		    dr_dim_name(d), v);
@@ -292,7 +297,6 @@ static bool parse_expr(loader *L, const yaml_node_t *n, const scn_field *f, dr_e
 		e = dr_expr_const((dr_qty){0, f->dim});
 	}
 	double lo, hi;
-	double zeros[SCN__NVAR] = {0};
 	dr_expr_bounds(e, zeros, &lo, &hi);
 	if (!f->vars && lo < 0) {
 		ERR(L, node_pos(L, n), "'%s' must not be negative, got \"%s\"", f->key, v);
@@ -406,7 +410,7 @@ static void load_action(loader *L, const yaml_node_t *n, scn_action *a)
 			continue;
 		if (slot) {
 			if (*slot) {
-				ERR(L, node_pos(L, k), "duplicate key '%s'", key);
+				ERR(L, node_pos(L, k), "duplicate key '%s' in action", key);
 				continue;
 			}
 			*slot = dr_strdup(val);
@@ -728,6 +732,10 @@ static void load_table(loader *L, yaml_node_t *n, const scn_table *t, void *base
 		for (size_t i = 0; i < t->n_fields; i++)
 			if (!strcmp(t->fields[i].key, key))
 				f = &t->fields[i];
+		if (!f && !strcmp(key, "<<")) {
+			ERR(L, node_pos(L, k), "YAML merge keys ('<<') are not supported in %s: write the keys out", t->name);
+			continue;
+		}
 		if (!f) {
 			const char *names[64];
 			for (size_t i = 0; i < t->n_fields; i++)
@@ -826,7 +834,9 @@ static void preset(scenario *s)
 
 static bool site_less_region(const scenario *s, int a, int b)
 {
-	return a >= 0 && b >= 0 && strcmp(s->sites[a].region, s->sites[b].region) != 0;
+	if (a < 0 || b < 0 || !s->sites[a].region || !s->sites[b].region)
+		return false; /* a missing region is already an error */
+	return strcmp(s->sites[a].region, s->sites[b].region) != 0;
 }
 
 static const char *site_account(const scenario *s, int i)
@@ -886,7 +896,9 @@ static void finish(loader *L)
 		scn_disaster *d = &s->disasters[i];
 		if (!d->detect)
 			d->detect = dr_expr_const((dr_qty){0, DR_DIM_TIME});
-		if (d->rate_per_s <= 0)
+		if (d->kind >= SCN__NDIS)
+			continue; /* its kind was not understood: already reported */
+		if (d->rate_per_s == 0)
 			ERR(L, d->pos, "disaster \"%s\" needs a rate above zero", scn_disaster_names[d->kind]);
 		for (size_t j = 0; j < i; j++)
 			if (s->disasters[j].kind == d->kind)
@@ -962,6 +974,38 @@ static void check_strategy(loader *L)
 
 /* ---- entry points --------------------------------------------------- */
 
+/* libyaml's reader errors (bad UTF-8) carry a byte offset, not a mark. */
+static dr_pos offset_pos(const loader *L, size_t off)
+{
+	dr_pos pos = {L->file, 1, 1};
+	for (size_t i = 0; i < off && i < L->len; i++) {
+		if (L->data[i] == '\n') {
+			pos.line++;
+			pos.col = 1;
+		} else if (((unsigned char)L->data[i] & 0xC0) != 0x80) {
+			pos.col++;
+		}
+	}
+	return pos;
+}
+
+static void syntax_error(loader *L, const yaml_parser_t *p)
+{
+	const char *problem = p->problem ? p->problem : "error";
+	if (p->error == YAML_READER_ERROR) {
+		if (p->problem_value >= 0)
+			ERR(L, offset_pos(L, p->problem_offset), "YAML syntax: %s (byte 0x%02x): the file must be UTF-8",
+			    problem, (unsigned)p->problem_value & 0xFF);
+		else
+			ERR(L, offset_pos(L, p->problem_offset), "YAML syntax: %s: the file must be UTF-8", problem);
+		return;
+	}
+	dr_pos pos = {L->file, (int)p->problem_mark.line + 1, (int)p->problem_mark.column + 1};
+	bool tab = p->problem_mark.index < L->len && L->data[p->problem_mark.index] == '\t';
+	ERR(L, pos, "YAML syntax: %s%s%s%s", problem, p->context ? " " : "", p->context ? p->context : "",
+	    tab ? " (a tab: indent YAML with spaces)" : "");
+}
+
 /* The bounded pre-pass over events: depth, size, documents. */
 static bool prescan(loader *L, const char *data, size_t len)
 {
@@ -974,11 +1018,7 @@ static bool prescan(loader *L, const char *data, size_t len)
 	bool ok = true;
 	for (;;) {
 		if (!yaml_parser_parse(&p, &ev)) {
-			dr_pos pos = {L->file, (int)p.problem_mark.line + 1, (int)p.problem_mark.column + 1};
-			if (p.context)
-				ERR(L, pos, "YAML syntax: %s %s", p.problem ? p.problem : "error", p.context);
-			else
-				ERR(L, pos, "YAML syntax: %s", p.problem ? p.problem : "error");
+			syntax_error(L, &p);
 			ok = false;
 			break;
 		}
@@ -1049,8 +1089,7 @@ dr_err scn_load_buffer(const char *name, const char *data, size_t len, scenario 
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
 	if (!yaml_parser_load(&p, &L.doc)) {
-		dr_pos pos = {L.file, (int)p.problem_mark.line + 1, (int)p.problem_mark.column + 1};
-		ERR(&L, pos, "YAML syntax: %s", p.problem ? p.problem : "error");
+		syntax_error(&L, &p);
 		yaml_parser_delete(&p);
 		goto fail;
 	}

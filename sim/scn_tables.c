@@ -164,7 +164,15 @@ static const scn_field disaster_fields[] = {
 	ROW(scn_disaster, detect, "detect", SCN_T_EXPR, .dim = {0, 1}, .def = "0s", .help = "time from the event until recovery is started", .example = "uniform(2m, 10m)"),
 	ROW(scn_disaster, objectives, "objectives", SCN_T_OBJECT, .sub = &objectives_table, .help = "objectives for this kind, overriding the scenario's"),
 };
+static void disaster_init(void *elem)
+{
+	scn_disaster *d = elem;
+	d->kind = SCN__NDIS; /* "not understood" until 'kind' parses */
+	d->rate_per_s = -1;  /* "not given"; a written 0 is reported */
+}
+
 static const scn_table disaster_table = {
+	.init = disaster_init,
 	.name = "disaster", .size = sizeof(scn_disaster), .pos_off = offsetof(scn_disaster, pos),
 	.fields = disaster_fields, .n_fields = N(disaster_fields), .help = "a kind of disaster and its rate"};
 

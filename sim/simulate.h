@@ -183,6 +183,7 @@ void sim_cost(const scenario *s, res_cost *c);
 /* The raw option values a command's table fills. */
 typedef struct {
 	const char *disaster, *horizon, *out;
+	const char *evidence, *key; /* --evidence DIR, --key FILE */
 	uint64_t trials, seed;
 	int threads;
 	dr_strlist formats;
@@ -196,5 +197,12 @@ int sim_cli_load(const char *path, scenario **s);
 /* Write r in formats (default text) to stdout or to directory out as
  * <basename>.<ext>; returns the exit code (0 met, 1 missed, 2, 3). */
 int sim_cli_emit(const res_result *r, const dr_strlist *formats, const char *out, const char *basename);
+/* sim_cli_emit with c's formats and output, then, with --evidence, the
+ * signed evidence bundle; returns the exit code. */
+int sim_cli_output(const sim_cli *c, const res_result *r, const char *basename);
+/* The --evidence and --key option rows, for a command's table. */
+#define SIM_CLI_EVIDENCE_OPTS(c)                                                                        \
+	{"evidence", 0, DR_OPT_STRING, &(c).evidence, "DIR", "also write a signed evidence bundle to DIR"}, \
+	{"key", 0, DR_OPT_STRING, &(c).key, "FILE", "Ed25519 private key to sign with (default $DRSIM_SIGNING_KEY)"}
 
 #endif

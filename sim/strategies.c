@@ -115,7 +115,8 @@ static void build_sites(sim_variant *v, const scenario *base)
 	if (base->dr >= 0)
 		return;
 	v->sites = dr_calloc(base->n_sites + 1, sizeof(scn_site));
-	memcpy(v->sites, base->sites, base->n_sites * sizeof(scn_site));
+	if (base->n_sites)
+		memcpy(v->sites, base->sites, base->n_sites * sizeof(scn_site));
 	scn_site *dr = &v->sites[base->n_sites];
 	const char *region = base->primary >= 0 ? base->sites[base->primary].region : "primary";
 	dr->name = dr_strdup("dr");
@@ -153,7 +154,8 @@ static int build_resources(sim_variant *v, const scenario *base)
 			return (int)i;
 	v->n_resources = base->n_resources + 1;
 	v->resources = dr_calloc(v->n_resources, sizeof(scn_resource));
-	memcpy(v->resources, base->resources, base->n_resources * sizeof(scn_resource));
+	if (base->n_resources)
+		memcpy(v->resources, base->resources, base->n_resources * sizeof(scn_resource));
 	v->resources[base->n_resources].name = dr_strdup("restore-slot");
 	v->resources[base->n_resources].capacity = DEFAULT_RESTORE_SLOTS;
 	v->sc.resources = v->resources;
@@ -223,7 +225,6 @@ void sim_variant_free(sim_variant *v)
 
 static void copy_header(res_result *dst, const res_result *src)
 {
-	dst->tool_version = dr_strdup(src->tool_version);
 	dst->run_id = dr_strdup(src->run_id);
 	dst->scenario_name = dr_strdup(src->scenario_name);
 	dst->scenario_file = dr_strdup(src->scenario_file);

@@ -126,7 +126,7 @@ static inline res_result *fx_simulate_sized(uint64_t trials, size_t cdf_points, 
 	res_result *r = res_new(RES_MODE_SIMULATE);
 	fx_provenance(r, "payments - warm standby us-east-1 -> us-west-2", 42, trials);
 	r->strategy = dr_strdup("warm-standby");
-	fx_disaster(r, "region-outage", 40, 11 * 60, 60, 15 * 60, trials, cdf_points, fleet);
+	fx_disaster(r, "region-outage", 25, 9 * 60, 60, 15 * 60, trials, cdf_points, fleet);
 	fx_disaster(r, "az-outage", 2.0 / 3.0, 4 * 60, 60, 15 * 60, trials, cdf_points, 0);
 	res_disaster *d = fx_disaster(r, "logical-corruption", 160, 50 * 60, 300, 3600, trials,
 				      cdf_points, fleet);
