@@ -93,6 +93,12 @@ typedef struct {
 	bool endpoint_changed;  /* the writable endpoint moved (promote, restore):
 				 * the executor asks drv_endpoint again */
 	int exit_status;        /* commands: exit status (-1 when not applicable) */
+	double recovery_point_at; /* > 0: epoch of the newest data the recovered
+				   * resource holds, from the driver's own
+				   * timestamps (a snapshot's creation time, a
+				   * LatestRestorableTime): the drill's RPO when
+				   * there is no canary */
+	char recovery_point_basis[256]; /* where recovery_point_at came from (redacted) */
 } drv_step_out;
 
 typedef struct drv_ctx drv_ctx;
@@ -306,5 +312,6 @@ bool drv_interrupted(void);
 extern const drv_ops drv_dryrun_ops; /* "dry-run": simulates every phase with sleeps */
 extern const drv_ops drv_shell_ops;  /* "shell": run a command with a timeout */
 extern const drv_ops drv_http_ops;   /* "http": wait until a URL answers 2xx */
+extern const drv_ops drv_aws_rds_ops; /* "aws-rds": RDS/Aurora drills through the Query API */
 
 #endif

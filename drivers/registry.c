@@ -13,7 +13,7 @@ static const drv_entry registry[] = {
 	{"http", &drv_http_ops, NULL},
 	{"postgres-sandbox", NULL, "not built into this drsim"},
 	{"postgres", NULL, "not built into this drsim"},
-	{"aws-rds", NULL, "not built into this drsim"},
+	{"aws-rds", &drv_aws_rds_ops, NULL},
 };
 
 const drv_entry *drv_registry(size_t *n)

@@ -97,6 +97,8 @@ typedef struct {
 	res_result *r;
 	res_disaster *d;
 	bool failed;
+	double recovery_point;          /* last one a step reported (epoch), 0 = none */
+	char recovery_point_basis[256];
 } drill;
 
 static void progress(drill *dl, const char *what, const char *fmt, ...) DR_PRINTF(3, 4);
@@ -291,6 +293,11 @@ static dr_err run_steps(drill *dl, double *modeled, double *healthy_at)
 		rs->flagged = rs->measured_s < p5 || rs->measured_s > rs->modeled.p95;
 		if (out.healthy_at_mono > *healthy_at)
 			*healthy_at = out.healthy_at_mono;
+		if (out.recovery_point_at > 0) {
+			dl->recovery_point = out.recovery_point_at;
+			snprintf(dl->recovery_point_basis, sizeof dl->recovery_point_basis, "%s",
+				 out.recovery_point_basis);
+		}
 		if (err != DR_OK) {
 			rs->error = dr_asprintf("%s", dr_strerror(err));
 			progress(dl, st->name, "failed after %.3fs: %s", rs->measured_s, dr_strerror(err));
@@ -461,6 +468,18 @@ static void measure(drill *dl, double recovered_mono, double modeled)
 			res_add_finding(dl->r, "DRILL-RPO-READBACK", "error",
 					"the canary rows could not be read back: RPO not measured");
 		}
+	} else if (dl->recovery_point > 0) {
+		/* No canary: the recovered resource's own timestamps say how
+		 * recent its data is (a snapshot's creation time, a restorable
+		 * time), as the driver reported them. */
+		m->rpo_s = dl->event_real > dl->recovery_point ? dl->event_real - dl->recovery_point : 0;
+		char *msg = dr_asprintf("RPO %.3fs measured from the driver's timestamps, not by a canary: %s",
+					m->rpo_s, dl->recovery_point_basis);
+		char *safe = drv_redact(msg);
+		res_add_finding(dl->r, "DRILL-RPO-TIMESTAMPS", "info", safe);
+		progress(dl, "measure", "%s", safe);
+		free(safe);
+		free(msg);
 	} else {
 		res_add_finding(dl->r, "DRILL-RPO-UNMEASURED", "warning",
 				"the drill driver offers no canary endpoint: RPO was not measured");
