@@ -1214,10 +1214,18 @@ static const aws_op *op_find(const char *name)
 
 static dr_err unknown_op(const char *name)
 {
+	enum { N_OPS = sizeof ops_table / sizeof *ops_table };
+	const char *names[N_OPS];
 	dr_buf b = {0};
-	for (size_t i = 0; i < sizeof ops_table / sizeof *ops_table; i++)
-		dr_buf_printf(&b, "%s%s", i ? ", " : "", ops_table[i].name);
-	dr_error("aws-rds: unknown op '%s' (known: %s)", name ? name : "", b.s);
+	for (size_t i = 0; i < N_OPS; i++) {
+		names[i] = ops_table[i].name;
+		dr_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+	}
+	const char *hint = name ? dr_suggest(name, names, N_OPS) : NULL;
+	if (hint)
+		dr_error("aws-rds: unknown op '%s': did you mean '%s'?", name, hint);
+	else
+		dr_error("aws-rds: unknown op '%s' (known: %s)", name ? name : "", b.s);
 	dr_buf_release(&b);
 	return DR_USAGE;
 }
