@@ -321,5 +321,6 @@ extern const drv_ops drv_shell_ops;  /* "shell": run a command with a timeout */
 extern const drv_ops drv_http_ops;   /* "http": wait until a URL answers 2xx */
 extern const drv_ops drv_pg_sandbox_ops;  /* "postgres-sandbox": real PostgreSQL topologies here */
 extern const drv_ops drv_pg_existing_ops; /* "postgres": restore drills of an existing cluster */
+extern const drv_ops drv_aws_rds_ops; /* "aws-rds": RDS/Aurora drills through the Query API */
 
 #endif

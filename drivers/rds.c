@@ -319,20 +319,16 @@ char *drv_rds_arn_account(const char *arn)
 
 dr_err drv_rds_tagged_by_run(drv_rds *r, const char *region, const char *arn, bool *yes)
 {
-	xmlDoc *doc = NULL;
-	drv_rds_param p = {"ResourceName", arn};
+	drv_rds_tag_kv *tags;
+	size_t n;
 	*yes = false;
-	dr_err err = drv_rds_call(r, region, "ListTagsForResource", &p, 1, &doc);
+	dr_err err = drv_rds_list_tags(r, region, arn, &tags, &n);
 	if (err) return err;
-	xmlNode *list = find(xmlDocGetRootElement(doc), "TagList");
-	for (xmlNode *t = list ? list->children : NULL; t; t = t->next) {
-		if (t->type != XML_ELEMENT_NODE) continue;
-		char *k = text(child(t, "Key")), *v = text(child(t, "Value"));
-		if (k && v && !strcmp(k, DRV_RDS_RUN_TAG) && !strcmp(v, r->run_id)) *yes = true;
-		free(k);
-		free(v);
-	}
-	xmlFreeDoc(doc);
+	for (size_t i = 0; i < n; i++)
+		if (tags[i].key && tags[i].value && !strcmp(tags[i].key, DRV_RDS_RUN_TAG) &&
+		    !strcmp(tags[i].value, r->run_id))
+			*yes = true;
+	drv_rds_tags_free(tags, n);
 	return DR_OK;
 }
 
@@ -420,4 +416,351 @@ char *drv_rds_copy_presigned_url(drv_rds *r, const char *source_region, const ch
 	char *url = drv_aws_presign(r->aws, "rds", source_region, q.s, 3600);
 	dr_buf_release(&q);
 	return url;
+}
+
+/* --- the calls a drill makes ------------------------------------------- */
+
+dr_err drv_rds_list_tags(drv_rds *r, const char *region, const char *arn, drv_rds_tag_kv **tags, size_t *n)
+{
+	xmlDoc *doc = NULL;
+	drv_rds_param p = {"ResourceName", arn};
+	*tags = NULL;
+	*n = 0;
+	dr_err err = drv_rds_call(r, region, "ListTagsForResource", &p, 1, &doc);
+	if (err) return err;
+	xmlNode *list = find(xmlDocGetRootElement(doc), "TagList");
+	size_t cap = 0;
+	for (xmlNode *t = list ? list->children : NULL; t; t = t->next) {
+		if (t->type != XML_ELEMENT_NODE) continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			*tags = dr_realloc(*tags, cap * sizeof(**tags));
+		}
+		(*tags)[*n].key = text(child(t, "Key"));
+		(*tags)[*n].value = text(child(t, "Value"));
+		(*n)++;
+	}
+	xmlFreeDoc(doc);
+	return DR_OK;
+}
+
+void drv_rds_tags_free(drv_rds_tag_kv *tags, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(tags[i].key);
+		free(tags[i].value);
+	}
+	free(tags);
+}
+
+bool drv_rds_kms_is_default(const char *kms_key_id)
+{
+	return kms_key_id && (!strcmp(kms_key_id, "default") || ends_with(kms_key_id, "alias/aws/rds"));
+}
+
+/* Refuse to change a resource (by ARN) that does not carry the run's tag. */
+static dr_err must_be_ours(drv_rds *r, const char *region, const char *arn, const char *what, const char *id)
+{
+	bool ours = false;
+	dr_err err = drv_rds_tagged_by_run(r, region, arn, &ours);
+	if (err) return err;
+	if (!ours) {
+		dr_error("refusing to %s \"%s\": not tagged %s=%s (drills never change a source)", what, id,
+			 DRV_RDS_RUN_TAG, r->run_id);
+		return DR_GUARD;
+	}
+	return DR_OK;
+}
+
+dr_err drv_rds_share_snapshot(drv_rds *r, const char *region, const char *snapshot_id, const char *const *accounts,
+			      size_t n)
+{
+	drv_rds_resource snap;
+	dr_err err = drv_rds_describe(r, region, DRV_RDS_SNAPSHOT, snapshot_id, &snap);
+	if (err) return err;
+	if (snap.encrypted && drv_rds_kms_is_default(snap.kms_key_id)) {
+		dr_error("refusing to share db-snapshot \"%s\": it is encrypted with the default KMS key, which "
+			 "cannot be shared (copy it with a customer-managed key first)", snapshot_id);
+		err = DR_GUARD;
+	}
+	if (!err) err = must_be_ours(r, region, snap.arn, "share db-snapshot", snapshot_id);
+	drv_rds_resource_release(&snap);
+	if (err) return err;
+	drv_rds_param *p = dr_calloc(n + 2, sizeof(*p));
+	char **keys = dr_calloc(n, sizeof(*keys));
+	p[0] = (drv_rds_param){"DBSnapshotIdentifier", snapshot_id};
+	p[1] = (drv_rds_param){"AttributeName", "restore"};
+	for (size_t i = 0; i < n; i++) {
+		keys[i] = dr_asprintf("ValuesToAdd.AttributeValue.%zu", i + 1);
+		p[i + 2] = (drv_rds_param){keys[i], accounts[i]};
+	}
+	err = drv_rds_call(r, region, "ModifyDBSnapshotAttribute", p, n + 2, NULL);
+	for (size_t i = 0; i < n; i++) free(keys[i]);
+	free(keys);
+	free(p);
+	return err;
+}
+
+/* The region inside an ARN, or NULL.  Caller frees. */
+static char *arn_region(const char *arn)
+{
+	const char *p = arn;
+	for (int i = 0; i < 3 && p; i++) {
+		p = strchr(p, ':');
+		if (p) p++;
+	}
+	if (!p || strncmp(arn, "arn:", 4)) return NULL;
+	size_t n = strcspn(p, ":");
+	return n ? dr_strndup(p, n) : NULL;
+}
+
+dr_err drv_rds_create_read_replica(drv_rds *r, const char *region, const char *id, const char *source_arn,
+				   const char *source_region, const char *instance_class, const char *kms_key_id)
+{
+	drv_rds_param p[6];
+	size_t n = 0;
+	char *url = NULL;
+	p[n++] = (drv_rds_param){"DBInstanceIdentifier", id};
+	p[n++] = (drv_rds_param){"SourceDBInstanceIdentifier", source_arn};
+	if (instance_class) p[n++] = (drv_rds_param){"DBInstanceClass", instance_class};
+	bool cross = source_region && region && strcmp(source_region, region) != 0;
+	if (cross) {
+		dr_buf q = {0};
+		drv_aws_form_add(&q, "Action", "CreateDBInstanceReadReplica");
+		drv_aws_form_add(&q, "Version", DRV_RDS_API_VERSION);
+		drv_aws_form_add(&q, "DBInstanceIdentifier", id);
+		drv_aws_form_add(&q, "SourceDBInstanceIdentifier", source_arn);
+		if (kms_key_id) drv_aws_form_add(&q, "KmsKeyId", kms_key_id);
+		drv_aws_form_add(&q, "DestinationRegion", region);
+		url = drv_aws_presign(r->aws, "rds", source_region, q.s, 3600);
+		dr_buf_release(&q);
+		p[n++] = (drv_rds_param){"PreSignedUrl", url};
+	}
+	if (kms_key_id && cross) p[n++] = (drv_rds_param){"KmsKeyId", kms_key_id};
+	dr_err err = drv_rds_create(r, region, "CreateDBInstanceReadReplica", DRV_RDS_INSTANCE, id, p, n);
+	free(url);
+	return err;
+}
+
+dr_err drv_rds_promote_read_replica(drv_rds *r, const char *region, const char *id)
+{
+	drv_rds_resource res;
+	dr_err err = drv_rds_describe(r, region, DRV_RDS_INSTANCE, id, &res);
+	if (err) return err;
+	err = must_be_ours(r, region, res.arn, "promote db-instance", id);
+	drv_rds_resource_release(&res);
+	if (err) return err;
+	drv_rds_param p = {"DBInstanceIdentifier", id};
+	return drv_rds_call(r, region, "PromoteReadReplica", &p, 1, NULL);
+}
+
+dr_err drv_rds_restore_from_snapshot(drv_rds *r, const char *region, const char *id, const char *snapshot_id,
+				     const char *instance_class)
+{
+	drv_rds_param p[3] = {{"DBInstanceIdentifier", id}, {"DBSnapshotIdentifier", snapshot_id},
+			      {"DBInstanceClass", instance_class}};
+	return drv_rds_create(r, region, "RestoreDBInstanceFromDBSnapshot", DRV_RDS_INSTANCE, id, p,
+			      instance_class ? 3 : 2);
+}
+
+static void restore_time_text(double t, char out[32])
+{
+	time_t s = (time_t)floor(t);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The recovery point of a restore: the time asked for, else the source's
+ * LatestRestorableTime now. */
+static dr_err recovery_point_of(drv_rds *r, const char *region, drv_rds_kind kind, const char *source,
+				double restore_time, double *rp)
+{
+	if (restore_time > 0) {
+		*rp = floor(restore_time);
+		return DR_OK;
+	}
+	drv_rds_resource src;
+	dr_err err = drv_rds_describe(r, region, kind, source, &src);
+	if (err) return err;
+	*rp = src.latest_restorable;
+	drv_rds_resource_release(&src);
+	if (*rp <= 0) {
+		dr_error("%s \"%s\" has no LatestRestorableTime (automated backups off?)", drv_rds_kind_names[kind],
+			 source);
+		return DR_REMOTE;
+	}
+	return DR_OK;
+}
+
+dr_err drv_rds_restore_instance_pitr(drv_rds *r, const char *region, const char *target, const char *source,
+				     double restore_time, const char *instance_class, double *recovery_point)
+{
+	dr_err err = recovery_point_of(r, region, DRV_RDS_INSTANCE, source, restore_time, recovery_point);
+	if (err) return err;
+	char when[32];
+	restore_time_text(restore_time, when);
+	drv_rds_param p[4] = {{"TargetDBInstanceIdentifier", target}, {"SourceDBInstanceIdentifier", source}};
+	size_t n = 2;
+	if (restore_time > 0)
+		p[n++] = (drv_rds_param){"RestoreTime", when};
+	else
+		p[n++] = (drv_rds_param){"UseLatestRestorableTime", "true"};
+	if (instance_class) p[n++] = (drv_rds_param){"DBInstanceClass", instance_class};
+	return drv_rds_create(r, region, "RestoreDBInstanceToPointInTime", DRV_RDS_INSTANCE, target, p, n);
+}
+
+dr_err drv_rds_restore_cluster_pitr(drv_rds *r, const char *region, const char *target, const char *source,
+				    double restore_time, bool copy_on_write, double *recovery_point)
+{
+	dr_err err = recovery_point_of(r, region, DRV_RDS_CLUSTER, source, restore_time, recovery_point);
+	if (err) return err;
+	char when[32];
+	restore_time_text(restore_time, when);
+	drv_rds_param p[4] = {{"DBClusterIdentifier", target},
+			      {"SourceDBClusterIdentifier", source},
+			      {"RestoreType", copy_on_write ? "copy-on-write" : "full-copy"}};
+	if (restore_time > 0)
+		p[3] = (drv_rds_param){"RestoreToTime", when};
+	else
+		p[3] = (drv_rds_param){"UseLatestRestorableTime", "true"};
+	return drv_rds_create(r, region, "RestoreDBClusterToPointInTime", DRV_RDS_CLUSTER, target, p, 4);
+}
+
+dr_err drv_rds_create_cluster_instance(drv_rds *r, const char *region, const char *id, const char *cluster_id,
+				       const char *engine, const char *instance_class)
+{
+	drv_rds_param p[4] = {{"DBInstanceIdentifier", id},
+			      {"DBClusterIdentifier", cluster_id},
+			      {"Engine", engine},
+			      {"DBInstanceClass", instance_class}};
+	return drv_rds_create(r, region, "CreateDBInstance", DRV_RDS_INSTANCE, id, p, 4);
+}
+
+void drv_rds_global_release(drv_rds_global *g)
+{
+	free(g->id);
+	free(g->arn);
+	free(g->status);
+	free(g->engine);
+	free(g->writer_arn);
+	for (size_t i = 0; i < g->n_members; i++) free(g->members[i]);
+	free(g->members);
+	memset(g, 0, sizeof(*g));
+}
+
+static dr_err describe_global_quiet(drv_rds *r, const char *region, const char *id, drv_rds_global *out)
+{
+	memset(out, 0, sizeof(*out));
+	xmlDoc *doc = NULL;
+	drv_rds_param p = {"GlobalClusterIdentifier", id};
+	dr_err err = drv_rds_call(r, region, "DescribeGlobalClusters", &p, 1, &doc);
+	if (err) return err;
+	/* <GlobalClusters><GlobalClusterMember> is one global cluster (the
+	 * model's list member name), holding <GlobalClusterMembers>. */
+	xmlNode *list_of = find(xmlDocGetRootElement(doc), "GlobalClusters"), *g = NULL;
+	for (xmlNode *c = list_of ? list_of->children : NULL; c && !g; c = c->next)
+		if (c->type == XML_ELEMENT_NODE) g = c;
+	if (!g) {
+		xmlFreeDoc(doc);
+		return DR_NOTFOUND;
+	}
+	out->id = text(child(g, "GlobalClusterIdentifier"));
+	out->arn = text(child(g, "GlobalClusterArn"));
+	out->status = text(child(g, "Status"));
+	out->engine = text(child(g, "Engine"));
+	xmlNode *list = child(g, "GlobalClusterMembers");
+	for (xmlNode *m = list ? list->children : NULL; m; m = m->next) {
+		if (m->type != XML_ELEMENT_NODE) continue;
+		char *arn = text(child(m, "DBClusterArn")), *w = text(child(m, "IsWriter"));
+		if (w && !strcmp(w, "true") && !out->writer_arn) out->writer_arn = dr_strdup(arn);
+		out->members = dr_realloc(out->members, (out->n_members + 1) * sizeof(*out->members));
+		out->members[out->n_members++] = arn;
+		free(w);
+	}
+	xmlFreeDoc(doc);
+	return DR_OK;
+}
+
+dr_err drv_rds_describe_global(drv_rds *r, const char *region, const char *id, drv_rds_global *out)
+{
+	return describe_global_quiet(r, region, id, out);
+}
+
+dr_err drv_rds_create_global(drv_rds *r, const char *region, const char *id, const char *source_cluster_arn)
+{
+	drv_rds_param p[2] = {{"GlobalClusterIdentifier", id}, {"SourceDBClusterIdentifier", source_cluster_arn}};
+	dr_err err = drv_rds_call(r, region, "CreateGlobalCluster", p, 2, NULL);
+	bool exists = err && !strcmp(r->last_error, "GlobalClusterAlreadyExistsFault");
+	if (err && !exists) return err;
+	drv_rds_global g;
+	err = describe_global_quiet(r, region, id, &g);
+	if (err) {
+		dr_error("global cluster \"%s\" not found after its creation", id);
+		return err;
+	}
+	if (exists)
+		err = must_be_ours(r, region, g.arn, "adopt global cluster", id);
+	else
+		err = drv_rds_tag(r, region, g.arn, NULL, NULL);
+	drv_rds_global_release(&g);
+	return err;
+}
+
+dr_err drv_rds_create_secondary_cluster(drv_rds *r, const char *region, const char *id, const char *global_id,
+					const char *engine, const char *kms_key_id)
+{
+	drv_rds_param p[4] = {{"DBClusterIdentifier", id},
+			      {"GlobalClusterIdentifier", global_id},
+			      {"Engine", engine},
+			      {"KmsKeyId", kms_key_id}};
+	return drv_rds_create(r, region, "CreateDBCluster", DRV_RDS_CLUSTER, id, p, kms_key_id ? 4 : 3);
+}
+
+dr_err drv_rds_failover_global(drv_rds *r, const char *region, const char *global_id, const char *target_cluster_arn)
+{
+	drv_rds_global g;
+	dr_err err = describe_global_quiet(r, region, global_id, &g);
+	if (err == DR_NOTFOUND) dr_error("global cluster \"%s\" not found", global_id);
+	if (err) return err;
+	err = must_be_ours(r, region, g.arn, "fail over global cluster", global_id);
+	drv_rds_global_release(&g);
+	if (err) return err;
+	drv_rds_param p[2] = {{"GlobalClusterIdentifier", global_id}, {"TargetDbClusterIdentifier", target_cluster_arn}};
+	return drv_rds_call(r, region, "FailoverGlobalCluster", p, 2, NULL);
+}
+
+dr_err drv_rds_detach_global(drv_rds *r, const char *region, const char *global_id, const char *cluster_arn)
+{
+	drv_rds_global g;
+	dr_err err = describe_global_quiet(r, region, global_id, &g);
+	if (err == DR_NOTFOUND) return DR_OK;
+	if (err) return err;
+	bool member = false;
+	for (size_t i = 0; i < g.n_members; i++) member = member || !strcmp(g.members[i], cluster_arn);
+	drv_rds_global_release(&g);
+	if (!member) return DR_OK;
+	drv_rds_param p[2] = {{"GlobalClusterIdentifier", global_id}, {"DbClusterIdentifier", cluster_arn}};
+	err = drv_rds_call(r, region, "RemoveFromGlobalCluster", p, 2, NULL);
+	return err == DR_NOTFOUND ? DR_OK : err;
+}
+
+dr_err drv_rds_delete_global(drv_rds *r, const char *region, const char *id)
+{
+	drv_rds_global g;
+	dr_err err = describe_global_quiet(r, region, id, &g);
+	if (err == DR_NOTFOUND) return DR_OK;
+	if (err) return err;
+	err = must_be_ours(r, region, g.arn, "delete global cluster", id);
+	for (size_t i = 0; !err && i < g.n_members; i++) {
+		char *member_region = arn_region(g.members[i]);
+		err = must_be_ours(r, member_region, g.members[i], "detach db-cluster", g.members[i]);
+		if (!err) err = drv_rds_detach_global(r, region, id, g.members[i]);
+		free(member_region);
+	}
+	drv_rds_global_release(&g);
+	if (err) return err;
+	drv_rds_param p = {"GlobalClusterIdentifier", id};
+	err = drv_rds_call(r, region, "DeleteGlobalCluster", &p, 1, NULL);
+	return err == DR_NOTFOUND ? DR_OK : err;
 }

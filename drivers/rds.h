@@ -117,4 +117,101 @@ char *drv_rds_copy_presigned_url(drv_rds *r, const char *source_region, const ch
 /* Parse an ISO 8601 UTC time ("2026-11-23T20:01:02.345Z") to epoch s; < 0 on error. */
 double drv_rds_parse_time(const char *s);
 
+/* --- the calls a drill makes (each prints one message on error) -------- */
+
+/* One tag of a resource. */
+typedef struct {
+	char *key, *value;
+} drv_rds_tag_kv;
+
+/* ListTagsForResource: *tags gets a new array of *n tags (free with
+ * drv_rds_tags_free). */
+dr_err drv_rds_list_tags(drv_rds *r, const char *region, const char *arn, drv_rds_tag_kv **tags,
+			 size_t *n) DR_WUR;
+void drv_rds_tags_free(drv_rds_tag_kv *tags, size_t n);
+
+/* Is kms_key_id the account's default RDS key ("alias/aws/rds", an ARN
+ * ending in it, or "default")?  A snapshot encrypted with it cannot be
+ * shared with another account: copy it with a customer-managed key first. */
+bool drv_rds_kms_is_default(const char *kms_key_id);
+
+/* ModifyDBSnapshotAttribute AttributeName=restore with
+ * ValuesToAdd.AttributeValue.N = accounts[N-1]: share a manual snapshot.
+ * Refuses (DR_GUARD) a snapshot that is not tagged with the run or that is
+ * encrypted with the default KMS key, before calling. */
+dr_err drv_rds_share_snapshot(drv_rds *r, const char *region, const char *snapshot_id,
+			      const char *const *accounts, size_t n) DR_WUR;
+
+/* CreateDBInstanceReadReplica id in region from source_arn (in
+ * source_region; cross-region adds KmsKeyId and a PreSignedUrl signed for
+ * the source region).  instance_class and kms_key_id may be NULL. */
+dr_err drv_rds_create_read_replica(drv_rds *r, const char *region, const char *id, const char *source_arn,
+				   const char *source_region, const char *instance_class,
+				   const char *kms_key_id) DR_WUR;
+
+/* PromoteReadReplica id: refuses (DR_GUARD) a replica not tagged with the
+ * run (a production standby is never promoted by a drill). */
+dr_err drv_rds_promote_read_replica(drv_rds *r, const char *region, const char *id) DR_WUR;
+
+/* RestoreDBInstanceFromDBSnapshot id from snapshot_id (instance_class may
+ * be NULL: the snapshot's). */
+dr_err drv_rds_restore_from_snapshot(drv_rds *r, const char *region, const char *id, const char *snapshot_id,
+				     const char *instance_class) DR_WUR;
+
+/* RestoreDBInstanceToPointInTime target from source at restore_time
+ * (epoch s, whole seconds used) or, when restore_time <= 0, with
+ * UseLatestRestorableTime; *recovery_point gets restore_time or the
+ * source's LatestRestorableTime read just before the call. */
+dr_err drv_rds_restore_instance_pitr(drv_rds *r, const char *region, const char *target, const char *source,
+				     double restore_time, const char *instance_class,
+				     double *recovery_point) DR_WUR;
+
+/* RestoreDBClusterToPointInTime target from source: RestoreType
+ * copy-on-write (a clone) or full-copy, at restore_time or (<= 0) the
+ * latest restorable time; *recovery_point as for instances. */
+dr_err drv_rds_restore_cluster_pitr(drv_rds *r, const char *region, const char *target, const char *source,
+				    double restore_time, bool copy_on_write, double *recovery_point) DR_WUR;
+
+/* CreateDBInstance id as a member of Aurora cluster cluster_id (a
+ * restored cluster has no instance until one is added). */
+dr_err drv_rds_create_cluster_instance(drv_rds *r, const char *region, const char *id, const char *cluster_id,
+				       const char *engine, const char *instance_class) DR_WUR;
+
+/* An Aurora global database as DescribeGlobalClusters shows it. */
+typedef struct {
+	char *id, *arn, *status, *engine;
+	char *writer_arn;    /* the member with IsWriter, NULL when none */
+	char **members;      /* member cluster ARNs */
+	size_t n_members;
+} drv_rds_global;
+void drv_rds_global_release(drv_rds_global *g);
+
+/* DescribeGlobalClusters for id (DR_NOTFOUND when absent, quietly). */
+dr_err drv_rds_describe_global(drv_rds *r, const char *region, const char *id, drv_rds_global *out) DR_WUR;
+
+/* CreateGlobalCluster id around source_cluster_arn, then tag it with the
+ * run (the API takes no tags at creation).  An existing global cluster
+ * tagged with the run is success, any other DR_GUARD. */
+dr_err drv_rds_create_global(drv_rds *r, const char *region, const char *id, const char *source_cluster_arn) DR_WUR;
+
+/* CreateDBCluster id in region as a secondary of global cluster global_id
+ * (engine as the global's; kms_key_id may be NULL). */
+dr_err drv_rds_create_secondary_cluster(drv_rds *r, const char *region, const char *id, const char *global_id,
+					const char *engine, const char *kms_key_id) DR_WUR;
+
+/* FailoverGlobalCluster global_id to target_cluster_arn (a managed,
+ * planned failover: no data loss).  Refuses (DR_GUARD) a global cluster
+ * not tagged with the run. */
+dr_err drv_rds_failover_global(drv_rds *r, const char *region, const char *global_id,
+			       const char *target_cluster_arn) DR_WUR;
+
+/* Delete a global cluster the run created: checks its tag (DR_GUARD),
+ * detaches every member (RemoveFromGlobalCluster; each must carry the
+ * run's tag), then DeleteGlobalCluster.  Already gone is DR_OK. */
+dr_err drv_rds_delete_global(drv_rds *r, const char *region, const char *id) DR_WUR;
+
+/* RemoveFromGlobalCluster cluster_arn from global_id when it is a member
+ * (not a member, or the global cluster gone, is DR_OK). */
+dr_err drv_rds_detach_global(drv_rds *r, const char *region, const char *global_id, const char *cluster_arn) DR_WUR;
+
 #endif

@@ -13,7 +13,7 @@ static const drv_entry registry[] = {
 	{"http", &drv_http_ops, NULL},
 	{"postgres-sandbox", &drv_pg_sandbox_ops, NULL},
 	{"postgres", &drv_pg_existing_ops, NULL},
-	{"aws-rds", NULL, "not built into this drsim"},
+	{"aws-rds", &drv_aws_rds_ops, NULL},
 };
 
 const drv_entry *drv_registry(size_t *n)

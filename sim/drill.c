@@ -470,13 +470,17 @@ static void measure(drill *dl, double recovered_mono, double modeled)
 		}
 	} else if (dl->recovery_point > 0) {
 		/* a restore may also hold writes made after the event: nothing
-		 * committed before it was lost then */
+		 * committed before it was lost then.  The driver's own timestamps
+		 * (a restore's newest replayed commit, a snapshot's creation
+		 * time, a LatestRestorableTime) say how recent its data is. */
 		m->rpo_s = fmax(0, dl->event_real - dl->recovery_point);
-		char *msg = dr_asprintf("RPO from the recovered data, not a canary: %s",
-					dl->recovery_point_source[0] ? dl->recovery_point_source
-								     : "newest recovery point");
-		res_add_finding(dl->r, "DRILL-RPO-SOURCE", "note", msg);
-		progress(dl, "measure", "RPO %.3fs (%s)", m->rpo_s, msg);
+		char *msg = dr_asprintf("RPO %.3fs from the recovered data's own timestamps, not a canary: %s",
+					m->rpo_s, dl->recovery_point_source[0] ? dl->recovery_point_source
+										 : "newest recovery point");
+		char *safe = drv_redact(msg);
+		res_add_finding(dl->r, "DRILL-RPO-SOURCE", "info", safe);
+		progress(dl, "measure", "%s", safe);
+		free(safe);
 		free(msg);
 	} else {
 		res_add_finding(dl->r, "DRILL-RPO-UNMEASURED", "warning",

@@ -20,6 +20,11 @@ State machines (durations from --latency, seconds):
   restore    creating -> backing-up -> available
   replica    creating -> available;  promote: modifying -> available
   cluster    creating -> available;  global failover: failing-over -> available
+  global     creating -> available (CreateGlobalCluster around a cluster;
+             CreateDBCluster with GlobalClusterIdentifier adds a secondary;
+             RemoveFromGlobalCluster detaches; DeleteGlobalCluster needs no member)
+  member     CreateDBInstance in an Aurora cluster: creating -> available
+  (DeleteDBCluster refuses a global member or a cluster with instances)
   delete     deleting -> gone
 LatestRestorableTime trails the clock by --lrt-lag seconds.
 
@@ -200,6 +205,7 @@ class Fake:
                      "GlobalWriteForwardingStatus": "disabled"}, [("available", 0)])
             gl["GlobalClusterMembers"].append({"DBClusterArn": self.arn(region, "cluster", ident),
                                                "IsWriter": writer})
+            self.res["cluster"][(region, ident)]["_global"] = "prod-global"
 
     # -- views ---------------------------------------------------------
     def view(self, kind, r):
@@ -402,6 +408,66 @@ class Fake:
         g["_schedule"] = self.phases([("failing-over", self.lat["failover"]), ("available", 0)])
         return {"GlobalCluster": self.view("global", g)}
 
+    def op_CreateGlobalCluster(self, region, p):
+        gid = p.get("GlobalClusterIdentifier", "")
+        if self.exists("global", "us-east-1", gid):
+            raise Fault("GlobalClusterAlreadyExistsFault", f"{gid} already exists")
+        src = self.get("cluster", region, p.get("SourceDBClusterIdentifier", ""), "DBClusterNotFoundFault")
+        if src.get("_global"):
+            raise Fault("InvalidDBClusterStateFault", "the cluster is already in a global cluster")
+        src["_global"] = gid
+        g = {"GlobalClusterIdentifier": gid, "Engine": src.get("Engine"), "StorageEncrypted": True,
+             "GlobalClusterMembers": [{"DBClusterArn": src["_arn"], "IsWriter": True}]}
+        r = self.add("global", "us-east-1", gid, g, [("creating", self.lat["cluster"] * 0.5), ("available", 0)])
+        return {"GlobalCluster": self.view("global", r)}
+
+    def op_CreateDBCluster(self, region, p):
+        cid = p["DBClusterIdentifier"]
+        if self.exists("cluster", region, cid):
+            raise Fault("DBClusterAlreadyExistsFault", f"{cid} already exists")
+        body = {"DBClusterIdentifier": cid, "Engine": p["Engine"], "StorageEncrypted": "KmsKeyId" in p,
+                "ClusterCreateTime": time.time()}
+        gid = p.get("GlobalClusterIdentifier")
+        g = self.get("global", "us-east-1", gid, "GlobalClusterNotFoundFault") if gid else None
+        if g is not None and self.status(g) != "available":
+            raise Fault("InvalidGlobalClusterStateFault", f"{gid} is not available")
+        r = self.add("cluster", region, cid, body, [("creating", self.lat["cluster"]), ("available", 0)], tags_of(p))
+        if g is not None:
+            r["_global"] = gid
+            g["GlobalClusterMembers"].append({"DBClusterArn": r["_arn"], "IsWriter": False})
+        return {"DBCluster": self.view("cluster", r)}
+
+    def op_CreateDBInstance(self, region, p):
+        self.capacity("CreateDBInstance")
+        cid = p.get("DBClusterIdentifier")
+        if not cid:
+            raise Fault("InvalidParameterValue", "the fake only creates instances in an Aurora cluster")
+        cluster = self.get("cluster", region, cid, "DBClusterNotFoundFault")
+        if self.status(cluster) != "available":
+            raise Fault("InvalidDBClusterStateFault", f"{cid} is not available")
+        return self.new_instance(region, p["DBInstanceIdentifier"], cluster, p,
+                                 [("creating", self.lat["replica"]), ("available", 0)],
+                                 {"DBClusterIdentifier": cid, "Engine": p["Engine"]})
+
+    def op_RemoveFromGlobalCluster(self, region, p):
+        gid = p.get("GlobalClusterIdentifier", "")
+        g = self.get("global", "us-east-1", gid, "GlobalClusterNotFoundFault")
+        arn = p.get("DbClusterIdentifier", "")
+        members = g["GlobalClusterMembers"]
+        if arn not in [m["DBClusterArn"] for m in members]:
+            raise Fault("DBClusterNotFoundFault", f"{arn} is not a member of {gid}")
+        g["GlobalClusterMembers"] = [m for m in members if m["DBClusterArn"] != arn]
+        c = self.get("cluster", region, arn, "DBClusterNotFoundFault")
+        c.pop("_global", None)
+        return {"GlobalCluster": self.view("global", g)}
+
+    def op_DeleteGlobalCluster(self, region, p):
+        gid = p["GlobalClusterIdentifier"]
+        g = self.get("global", "us-east-1", gid, "GlobalClusterNotFoundFault")
+        if g["GlobalClusterMembers"]:
+            raise Fault("InvalidGlobalClusterStateFault", f"{gid} still has members")
+        return {"GlobalCluster": self.delete("global", g)}
+
     def delete(self, kind, r):
         r["_schedule"] = self.phases([("deleting", self.lat["delete"]), ("gone", 0)])
         return self.view(kind, r)
@@ -416,6 +482,12 @@ class Fake:
 
     def op_DeleteDBCluster(self, region, p):
         r = self.get("cluster", region, p["DBClusterIdentifier"], "DBClusterNotFoundFault")
+        if r.get("_global"):
+            raise Fault("InvalidDBClusterStateFault", "the cluster is a member of a global cluster: remove it first")
+        live = [i for (rg, _), i in self.res["instance"].items() if rg == r["_region"]
+                and i.get("DBClusterIdentifier") == r["DBClusterIdentifier"] and self.status(i) != "gone"]
+        if live:
+            raise Fault("InvalidDBClusterStateFault", "the cluster still contains DB instances")
         if p.get("SkipFinalSnapshot") != "true" and "FinalDBSnapshotIdentifier" not in p:
             raise Fault("InvalidParameterValue", "FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot")
         return {"DBCluster": self.delete("cluster", r)}
