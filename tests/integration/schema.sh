@@ -53,7 +53,7 @@ def as_json(path):
 def errors(doc):
     return sorted(v.iter_errors(doc), key=lambda e: list(e.path))
 
-files = sorted(glob.glob("scenarios/*.yaml"))
+files = sorted(glob.glob("scenarios/**/*.yaml", recursive=True))
 tap(len(files) > 0, "there are shipped scenarios")
 for f in files:
     try:
