@@ -792,7 +792,20 @@ dr_err drv_spawn(drv_ctx *c, const char *what, char *const argv[], int (*fn)(voi
 		return DR_IO;
 	}
 	fflush(NULL);
+	/* Signals stay blocked across fork so that the child cannot run the
+	 * parent's handlers (e.g. the drill's SIGTERM flag) before it resets
+	 * them. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pid_t child = fork();
+	if (child == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	} else {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	if (child < 0) {
 		dr_error("cannot start '%s': %s", what, strerror(errno));
 		close(gate[0]);
