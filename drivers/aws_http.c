@@ -145,18 +145,17 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
-/* First element named name anywhere under node. */
-static xmlNode *find(xmlNode *node, const char *name)
+xmlNode *drv_xml_find(xmlNode *node, const char *name)
 {
 	for (xmlNode *n = node; n; n = n->next) {
 		if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name)) return n;
-		xmlNode *c = find(n->children, name);
+		xmlNode *c = drv_xml_find(n->children, name);
 		if (c) return c;
 	}
 	return NULL;
 }
 
-static char *text_of(xmlNode *n)
+char *drv_xml_text(xmlNode *n)
 {
 	if (!n) return NULL;
 	xmlChar *t = xmlNodeGetContent(n);
@@ -172,9 +171,9 @@ static void parse_error(drv_aws_resp *r)
 	xmlDoc *doc = xmlReadMemory(r->body.s, (int)r->body.len, "error.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc) return;
 	xmlNode *root = xmlDocGetRootElement(doc);
-	r->error_code = text_of(find(root, "Code"));
-	r->error_message = text_of(find(root, "Message"));
-	if (!r->request_id) r->request_id = text_of(find(root, "RequestId"));
+	r->error_code = drv_xml_text(drv_xml_find(root, "Code"));
+	r->error_message = drv_xml_text(drv_xml_find(root, "Message"));
+	if (!r->request_id) r->request_id = drv_xml_text(drv_xml_find(root, "RequestId"));
 	xmlFreeDoc(doc);
 }
 

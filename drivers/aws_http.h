@@ -18,6 +18,8 @@
 
 #include <stdio.h>
 
+#include <libxml/tree.h>
+
 #include "aws_config.h"
 #include "dr.h"
 #include "sigv4.h"
@@ -92,5 +94,10 @@ void drv_aws_form_add(dr_buf *b, const char *key, const char *value);
  * secret: never log it). */
 char *drv_aws_presign(drv_aws *a, const char *service, const char *region, const char *query,
 		      long expires_s);
+
+/* The first element called name at or under node (depth first), or NULL. */
+xmlNode *drv_xml_find(xmlNode *node, const char *name);
+/* The text content of n as a new string (caller frees); NULL for NULL. */
+char *drv_xml_text(xmlNode *n);
 
 #endif

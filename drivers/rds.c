@@ -95,25 +95,6 @@ static xmlNode *child(xmlNode *n, const char *name)
 	return NULL;
 }
 
-static xmlNode *find(xmlNode *node, const char *name)
-{
-	for (xmlNode *n = node; n; n = n->next) {
-		if (n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name)) return n;
-		xmlNode *c = find(n->children, name);
-		if (c) return c;
-	}
-	return NULL;
-}
-
-static char *text(xmlNode *n)
-{
-	if (!n) return NULL;
-	xmlChar *t = xmlNodeGetContent(n);
-	char *s = dr_strdup((const char *)t);
-	xmlFree(t);
-	return s;
-}
-
 double drv_rds_parse_time(const char *s)
 {
 	struct tm tm = {0};
@@ -128,43 +109,43 @@ double drv_rds_parse_time(const char *s)
 static void parse_resource(xmlNode *item, drv_rds_kind kind, drv_rds_resource *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->id = text(child(item, kinds[kind].id_elem));
-	out->status = text(child(item, kinds[kind].status_elem));
-	out->arn = text(child(item, kind == DRV_RDS_INSTANCE ? "DBInstanceArn"
+	out->id = drv_xml_text(child(item, kinds[kind].id_elem));
+	out->status = drv_xml_text(child(item, kinds[kind].status_elem));
+	out->arn = drv_xml_text(child(item, kind == DRV_RDS_INSTANCE ? "DBInstanceArn"
 				      : kind == DRV_RDS_CLUSTER ? "DBClusterArn" : "DBSnapshotArn"));
-	out->engine = text(child(item, "Engine"));
-	out->kms_key_id = text(child(item, "KmsKeyId"));
-	char *enc = text(child(item, kind == DRV_RDS_SNAPSHOT ? "Encrypted" : "StorageEncrypted"));
+	out->engine = drv_xml_text(child(item, "Engine"));
+	out->kms_key_id = drv_xml_text(child(item, "KmsKeyId"));
+	char *enc = drv_xml_text(child(item, kind == DRV_RDS_SNAPSHOT ? "Encrypted" : "StorageEncrypted"));
 	out->encrypted = enc && !strcmp(enc, "true");
 	free(enc);
 	if (kind == DRV_RDS_INSTANCE) {
 		xmlNode *ep = child(item, "Endpoint");
-		out->address = text(child(ep, "Address"));
-		char *port = text(child(ep, "Port"));
+		out->address = drv_xml_text(child(ep, "Address"));
+		char *port = drv_xml_text(child(ep, "Port"));
 		out->port = port ? atoi(port) : 0;
 		free(port);
-		out->source = text(child(item, "ReadReplicaSourceDBInstanceIdentifier"));
-		char *t = text(child(item, "InstanceCreateTime"));
+		out->source = drv_xml_text(child(item, "ReadReplicaSourceDBInstanceIdentifier"));
+		char *t = drv_xml_text(child(item, "InstanceCreateTime"));
 		out->created = t ? drv_rds_parse_time(t) : 0;
 		free(t);
 	} else if (kind == DRV_RDS_CLUSTER) {
-		out->address = text(child(item, "Endpoint"));
-		char *port = text(child(item, "Port"));
+		out->address = drv_xml_text(child(item, "Endpoint"));
+		char *port = drv_xml_text(child(item, "Port"));
 		out->port = port ? atoi(port) : 0;
 		free(port);
-		char *t = text(child(item, "ClusterCreateTime"));
+		char *t = drv_xml_text(child(item, "ClusterCreateTime"));
 		out->created = t ? drv_rds_parse_time(t) : 0;
 		free(t);
 	} else {
-		out->source = text(child(item, "DBInstanceIdentifier"));
-		char *t = text(child(item, "SnapshotCreateTime"));
+		out->source = drv_xml_text(child(item, "DBInstanceIdentifier"));
+		char *t = drv_xml_text(child(item, "SnapshotCreateTime"));
 		out->created = t ? drv_rds_parse_time(t) : 0;
 		free(t);
-		char *p = text(child(item, "PercentProgress"));
+		char *p = drv_xml_text(child(item, "PercentProgress"));
 		out->percent = p ? atoi(p) : 0;
 		free(p);
 	}
-	char *lrt = text(child(item, "LatestRestorableTime"));
+	char *lrt = drv_xml_text(child(item, "LatestRestorableTime"));
 	out->latest_restorable = lrt ? drv_rds_parse_time(lrt) : 0;
 	free(lrt);
 }
@@ -189,7 +170,7 @@ static dr_err describe_quiet(drv_rds *r, const char *region, drv_rds_kind kind, 
 	drv_rds_param p = {kinds[kind].id_param, id};
 	dr_err err = drv_rds_call(r, region, kinds[kind].describe, &p, 1, &doc);
 	if (err) return err;
-	xmlNode *item = find(xmlDocGetRootElement(doc), kinds[kind].item);
+	xmlNode *item = drv_xml_find(xmlDocGetRootElement(doc), kinds[kind].item);
 	if (!item) {
 		err = DR_NOTFOUND;
 	} else {
@@ -292,7 +273,7 @@ dr_err drv_rds_account_id(drv_rds *r, char **account)
 	} else {
 		xmlDoc *doc = xmlReadMemory(resp.body.s, (int)resp.body.len, "sts.xml", NULL,
 					    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-		*account = doc ? text(find(xmlDocGetRootElement(doc), "Account")) : NULL;
+		*account = doc ? drv_xml_text(drv_xml_find(xmlDocGetRootElement(doc), "Account")) : NULL;
 		if (doc) xmlFreeDoc(doc);
 		if (!*account) {
 			dr_error("sts \"GetCallerIdentity\": no account in the reply");
@@ -428,7 +409,7 @@ dr_err drv_rds_list_tags(drv_rds *r, const char *region, const char *arn, drv_rd
 	*n = 0;
 	dr_err err = drv_rds_call(r, region, "ListTagsForResource", &p, 1, &doc);
 	if (err) return err;
-	xmlNode *list = find(xmlDocGetRootElement(doc), "TagList");
+	xmlNode *list = drv_xml_find(xmlDocGetRootElement(doc), "TagList");
 	size_t cap = 0;
 	for (xmlNode *t = list ? list->children : NULL; t; t = t->next) {
 		if (t->type != XML_ELEMENT_NODE) continue;
@@ -436,8 +417,8 @@ dr_err drv_rds_list_tags(drv_rds *r, const char *region, const char *arn, drv_rd
 			cap = cap ? 2 * cap : 8;
 			*tags = dr_realloc(*tags, cap * sizeof(**tags));
 		}
-		(*tags)[*n].key = text(child(t, "Key"));
-		(*tags)[*n].value = text(child(t, "Value"));
+		(*tags)[*n].key = drv_xml_text(child(t, "Key"));
+		(*tags)[*n].value = drv_xml_text(child(t, "Value"));
 		(*n)++;
 	}
 	xmlFreeDoc(doc);
@@ -658,21 +639,21 @@ static dr_err describe_global_quiet(drv_rds *r, const char *region, const char *
 	if (err) return err;
 	/* <GlobalClusters><GlobalClusterMember> is one global cluster (the
 	 * model's list member name), holding <GlobalClusterMembers>. */
-	xmlNode *list_of = find(xmlDocGetRootElement(doc), "GlobalClusters"), *g = NULL;
+	xmlNode *list_of = drv_xml_find(xmlDocGetRootElement(doc), "GlobalClusters"), *g = NULL;
 	for (xmlNode *c = list_of ? list_of->children : NULL; c && !g; c = c->next)
 		if (c->type == XML_ELEMENT_NODE) g = c;
 	if (!g) {
 		xmlFreeDoc(doc);
 		return DR_NOTFOUND;
 	}
-	out->id = text(child(g, "GlobalClusterIdentifier"));
-	out->arn = text(child(g, "GlobalClusterArn"));
-	out->status = text(child(g, "Status"));
-	out->engine = text(child(g, "Engine"));
+	out->id = drv_xml_text(child(g, "GlobalClusterIdentifier"));
+	out->arn = drv_xml_text(child(g, "GlobalClusterArn"));
+	out->status = drv_xml_text(child(g, "Status"));
+	out->engine = drv_xml_text(child(g, "Engine"));
 	xmlNode *list = child(g, "GlobalClusterMembers");
 	for (xmlNode *m = list ? list->children : NULL; m; m = m->next) {
 		if (m->type != XML_ELEMENT_NODE) continue;
-		char *arn = text(child(m, "DBClusterArn")), *w = text(child(m, "IsWriter"));
+		char *arn = drv_xml_text(child(m, "DBClusterArn")), *w = drv_xml_text(child(m, "IsWriter"));
 		if (w && !strcmp(w, "true") && !out->writer_arn) out->writer_arn = dr_strdup(arn);
 		out->members = dr_realloc(out->members, (out->n_members + 1) * sizeof(*out->members));
 		out->members[out->n_members++] = arn;
