@@ -925,3 +925,16 @@ dr_err drv_rmdir(drv_ctx *c, const char *path)
 	}
 	return drv_journal(c, "done", "destroy", "dir", path, NULL);
 }
+
+void drv_step_detail(drv_step_out *out, bool append, const char *fmt, ...)
+{
+	size_t used = append ? strlen(out->detail) : 0;
+	if (used && used + 2 < sizeof out->detail) {
+		memcpy(out->detail + used, "; ", 3);
+		used += 2;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out->detail + used, sizeof out->detail - used, fmt, ap);
+	va_end(ap);
+}

@@ -263,6 +263,10 @@ dr_err drv_journal_port(drv_ctx *c, int port, const char *what) DR_WUR;
  * journal done.  Already gone is DR_OK. */
 dr_err drv_rmdir(drv_ctx *c, const char *path) DR_WUR;
 
+/* Set a step's detail text (or with append, extend it with "; "),
+ * truncating to fit. */
+void drv_step_detail(drv_step_out *out, bool append, const char *fmt, ...) DR_PRINTF(3, 4);
+
 /* Stop every process whose environment carries DRV_RUN_ENV=run (children of
  * the run that were never journalled, e.g. a "cp -a" cut off by a kill), so
  * clean-up does not race them.  *stopped gets the count.  DR_OK or DR_IO. */

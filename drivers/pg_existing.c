@@ -117,19 +117,6 @@ typedef struct {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void detail(drv_step_out *out, bool append, const char *fmt, ...) DR_PRINTF(3, 4);
-static void detail(drv_step_out *out, bool append, const char *fmt, ...)
-{
-	size_t used = append ? strlen(out->detail) : 0;
-	if (used && used + 2 < sizeof out->detail) {
-		memcpy(out->detail + used, "; ", 3);
-		used += 2;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(out->detail + used, sizeof out->detail - used, fmt, ap);
-	va_end(ap);
-}
 
 /* dr_error with the text redacted (libpq and pgsb messages may quote a
  * conninfo). */
@@ -784,7 +771,7 @@ static dr_err prepare(existing *ex, drv_step_out *out)
 		err = scratch_settings(ex);
 	if (err)
 		return err;
-	detail(out, false, "%s %s to %s in %.2f s (cluster %s); restore_command from %s, %s%s",
+	drv_step_detail(out, false, "%s %s to %s in %.2f s (cluster %s); restore_command from %s, %s%s",
 	       layout == BACKUP_PLAIN ? "copied" : "extracted", d->backup_dir, pgsb_node_datadir(ex->scratch),
 	       dr_now_mono() - t0, sysid[0] ? sysid : "?", d->wal_archive ? d->wal_archive : "(none)",
 	       ex->target[0] ? "recovery_target_time " : "to the end of the archive",
@@ -904,7 +891,7 @@ static dr_err replay(existing *ex, drv_step_out *out)
 		if (err)
 			return err;
 		ex->recovered = true;
-		detail(out, true, "replayed %s and promoted in %.2f s on port %d",
+		drv_step_detail(out, true, "replayed %s and promoted in %.2f s on port %d",
 		       ex->target[0] ? "to the target time" : "to the end of the archive", dr_now_mono() - t0,
 		       pgsb_node_port(ex->scratch));
 	}
@@ -912,7 +899,7 @@ static dr_err replay(existing *ex, drv_step_out *out)
 	out->recovery_point = ex->recovery_point;
 	snprintf(out->recovery_point_source, sizeof out->recovery_point_source, "%s", ex->rp_source);
 	if (ex->recovery_point <= 0)
-		detail(out, true, "no replayed commit or marker in the restore: RPO not measured");
+		drv_step_detail(out, true, "no replayed commit or marker in the restore: RPO not measured");
 	return DR_OK;
 }
 
@@ -1069,13 +1056,13 @@ static dr_err existing_step(drv_ctx *c, const scn_step *s, drv_step_out *out)
 	if (strcmp(op, "promote") == 0) {
 		dr_err err = replay(ex, out);
 		if (!err)
-			detail(out, true, "a restore promotes at the end of recovery (recovery.signal)");
+			drv_step_detail(out, true, "a restore promotes at the end of recovery (recovery.signal)");
 		return err;
 	}
 	if (strcmp(op, "verify") == 0) {
 		dr_buf rep = {0};
 		dr_err err = existing_verify(c, &rep);
-		detail(out, false, "%s", rep.s ? rep.s : "");
+		drv_step_detail(out, false, "%s", rep.s ? rep.s : "");
 		dr_buf_release(&rep);
 		return err;
 	}

@@ -81,20 +81,6 @@ typedef struct {
 	pgsb_journal jr;   /* the run's journal, fed by pgsb's reports */
 } sandbox;
 
-/* Set (or with append, extend with "; ") a step's detail, truncating. */
-static void detail(drv_step_out *out, bool append, const char *fmt, ...) DR_PRINTF(3, 4);
-static void detail(drv_step_out *out, bool append, const char *fmt, ...)
-{
-	size_t used = append ? strlen(out->detail) : 0;
-	if (used && used + 2 < sizeof out->detail) {
-		memcpy(out->detail + used, "; ", 3);
-		used += 2;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(out->detail + used, sizeof out->detail - used, fmt, ap);
-	va_end(ap);
-}
 
 static bool sandbox_supported(char *why, size_t n)
 {
@@ -366,7 +352,7 @@ static dr_err prepare_restore(sandbox *sb, const char *to, drv_step_out *out)
 	dr_err err = pgsb_restore_prepare(sb->env, "restored", sb->backup, sb->archive, &t, &sb->restored);
 	if (err)
 		return checked(sb, err, "restoring the base backup");
-	detail(out, false, "copied base backup %s to %s; restore_command from %s, %s",
+	drv_step_detail(out, false, "copied base backup %s to %s; restore_command from %s, %s",
 		 sb->backup, pgsb_node_datadir(sb->restored), sb->archive,
 		 t.kind == PGSB_TARGET_XID ? "recovery_target_xid before the destructive transaction"
 					   : "to the end of the archive");
@@ -401,7 +387,7 @@ static dr_err replay(sandbox *sb, const char *to, drv_step_out *out)
 	char lsn[64] = "";
 	if (pgsb_query(sb->env, sb->restored, "SELECT pg_current_wal_lsn()", lsn, sizeof lsn))
 		lsn[0] = '\0';
-	detail(out, true, "replayed %s in %.2f s and promoted (now at %s)",
+	drv_step_detail(out, true, "replayed %s in %.2f s and promoted (now at %s)",
 		 sb->corrupted && to && strcmp(to, "before-event") == 0
 					? "to just before the destructive transaction"
 					: "to the end of the archive",
@@ -420,10 +406,10 @@ static dr_err promote(sandbox *sb, drv_step_out *out)
 			err = checked(sb, pgsb_promote(sb->env, sb->standby), "promoting the standby");
 			if (err)
 				return err;
-			detail(out, false, "pg_ctl promote %s: out of recovery",
+			drv_step_detail(out, false, "pg_ctl promote %s: out of recovery",
 				 pgsb_node_datadir(sb->standby));
 		} else {
-			detail(out, false, "standby %s was already promoted",
+			drv_step_detail(out, false, "standby %s was already promoted",
 				 pgsb_node_name(sb->standby));
 		}
 		sb->current = sb->standby;
@@ -433,7 +419,7 @@ static dr_err promote(sandbox *sb, drv_step_out *out)
 	/* a restored node is promoted at the end of its recovery */
 	dr_err err = replay(sb, "latest", out);
 	if (!err) {
-		detail(out, true, "promoted at the end of recovery (recovery.signal)");
+		drv_step_detail(out, true, "promoted at the end of recovery (recovery.signal)");
 	}
 	return err;
 }
@@ -546,20 +532,20 @@ static dr_err sandbox_step(drv_ctx *c, const scn_step *s, drv_step_out *out)
 			if (err)
 				return err;
 		}
-		detail(out, false, "%ld application instance(s) on port %d, %zu in all", n,
+		drv_step_detail(out, false, "%ld application instance(s) on port %d, %zu in all", n,
 			 pgsb_node_port(sb->current), sb->n_apps);
 		return DR_OK;
 	}
 	if (strcmp(op, "wait-healthy") == 0) {
 		dr_err err = sandbox_health(c, &out->healthy_at_mono);
-		detail(out, false, "%s: database writable, %zu application(s) healthy",
+		drv_step_detail(out, false, "%s: database writable, %zu application(s) healthy",
 			 err ? "not healthy" : "healthy", sb->n_apps);
 		return err;
 	}
 	if (strcmp(op, "verify") == 0) {
 		dr_buf rep = {0};
 		dr_err err = sandbox_verify(c, &rep);
-		detail(out, false, "%s", rep.s ? rep.s : "");
+		drv_step_detail(out, false, "%s", rep.s ? rep.s : "");
 		dr_buf_release(&rep);
 		return err;
 	}
