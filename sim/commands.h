@@ -16,5 +16,7 @@
 	X(history)         \
 	X(verify)          \
 	X(keygen)          \
+	X(upload)          \
+	X(download)        \
 	X(drivers)         \
 	X(cleanup)
