@@ -203,3 +203,14 @@ void rpt_objective_counts(const res_result *r, size_t *total, size_t *missed)
 		*missed += !r->disasters[i].met_rpo + !r->disasters[i].met_rto;
 	}
 }
+
+void rpt_measured_format(const res_measured *m, rpt_measured_text *t)
+{
+	rpt_dur(m->rpo_s, t->rpo);
+	rpt_dur(m->rto_s, t->rto);
+	rpt_dur(m->technical_rto_s, t->tech);
+	rpt_dur(m->modeled_rto_s, t->mod);
+	rpt_dur(m->canary_interval_s, t->res);
+	dr_iso8601(m->event_at, t->ev);
+	dr_iso8601(m->recovered_at, t->rec);
+}

@@ -566,14 +566,8 @@ static void objectives(hx *h, const res_result *r)
 
 static void measured(hx *h, const res_measured *m)
 {
-	char rpo[32], rto[32], tech[32], mod[32], res[32], ev[32], rec[32];
-	rpt_dur(m->rpo_s, rpo);
-	rpt_dur(m->rto_s, rto);
-	rpt_dur(m->technical_rto_s, tech);
-	rpt_dur(m->modeled_rto_s, mod);
-	rpt_dur(m->canary_interval_s, res);
-	dr_iso8601(m->event_at, ev);
-	dr_iso8601(m->recovered_at, rec);
+	rpt_measured_text x;
+	rpt_measured_format(m, &x);
 	dr_buf_printf(h->b, "<section id=\"measured\"><h2>Drill measurements</h2><table>"
 			    "<tr><th>RPO</th><td class=\"num\">%s</td><td><span class=\"src measured\">measured</span> "
 			    "canary resolution %s</td></tr>"
@@ -583,8 +577,8 @@ static void measured(hx *h, const res_measured *m)
 			    "before the event</td></tr>"
 			    "<tr><th>event injected</th><td colspan=\"2\">%s</td></tr>"
 			    "<tr><th>first good read-back</th><td colspan=\"2\">%s</td></tr>",
-		      rpo, res, rto, tech, mod, m->acked_writes_lost ? "bad" : "ok",
-		      (unsigned long long)m->acked_writes_lost, (unsigned long long)m->acked_writes, ev, rec);
+		      x.rpo, x.res, x.rto, x.tech, x.mod, m->acked_writes_lost ? "bad" : "ok",
+		      (unsigned long long)m->acked_writes_lost, (unsigned long long)m->acked_writes, x.ev, x.rec);
 	dr_buf_printf(h->b, "<tr><th>data verified</th><td class=\"%s\">%s</td><td>", m->data_verified ? "ok" : "bad",
 		      m->data_verified ? "yes" : "NO");
 	esc(h, m->verification);

@@ -166,14 +166,8 @@ static void disaster_md(dr_buf *b, const res_result *r, const res_disaster *d)
 
 static void measured_md(dr_buf *b, const res_measured *m)
 {
-	char rpo[32], rto[32], tech[32], mod[32], res[32], ev[32], rec[32];
-	rpt_dur(m->rpo_s, rpo);
-	rpt_dur(m->rto_s, rto);
-	rpt_dur(m->technical_rto_s, tech);
-	rpt_dur(m->modeled_rto_s, mod);
-	rpt_dur(m->canary_interval_s, res);
-	dr_iso8601(m->event_at, ev);
-	dr_iso8601(m->recovered_at, rec);
+	rpt_measured_text x;
+	rpt_measured_format(m, &x);
 	dr_buf_printf(b, "\n## Drill measurements\n\n| measurement | value | source |\n|---|---|---|\n"
 			 "| RPO | %s (canary resolution %s) | measured |\n"
 			 "| RTO | %s | measured + declared |\n"
@@ -182,8 +176,8 @@ static void measured_md(dr_buf *b, const res_measured *m)
 			 "| acknowledged writes lost | %llu of %llu | measured |\n"
 			 "| event injected | %s | measured |\n"
 			 "| first good read-back | %s | measured |\n",
-		      rpo, res, rto, tech, mod, (unsigned long long)m->acked_writes_lost,
-		      (unsigned long long)m->acked_writes, ev, rec);
+		      x.rpo, x.res, x.rto, x.tech, x.mod, (unsigned long long)m->acked_writes_lost,
+		      (unsigned long long)m->acked_writes, x.ev, x.rec);
 	dr_buf_puts(b, "| data verified |");
 	cell(b, m->data_verified ? (m->verification ? m->verification : "yes") : "NO");
 	dr_buf_puts(b, " measured |\n| cleanup |");

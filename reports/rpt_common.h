@@ -14,6 +14,12 @@ extern const rpt_format rpt_text_format, rpt_json_format, rpt_md_format, rpt_htm
 
 /* "350ms", "41.2s", "12m 05s", "3h 05m", "2d 04h"; "n/a" when not finite. */
 void rpt_dur(double s, char out[32]);
+/* A drill's measurements as display text, shared by the renderers. */
+typedef struct {
+	char rpo[32], rto[32], tech[32], mod[32], res[32]; /* durations */
+	char ev[32], rec[32];                             /* event and recovery instants */
+} rpt_measured_text;
+void rpt_measured_format(const res_measured *m, rpt_measured_text *t);
 /* "96.1%" (more digits near 0 and 100 %); "n/a" when not finite. */
 void rpt_pct(double p, char out[16]);
 /* "1,520.40" with thousands separators and two decimals. */

@@ -167,15 +167,11 @@ static void fleet(tx *t, const res_disaster *d)
 
 static void measured(tx *t, const res_measured *m)
 {
-	char rpo[32], rto[32], tech[32], mod[32], res[32];
-	rpt_dur(m->rpo_s, rpo);
-	rpt_dur(m->rto_s, rto);
-	rpt_dur(m->technical_rto_s, tech);
-	rpt_dur(m->modeled_rto_s, mod);
-	rpt_dur(m->canary_interval_s, res);
+	rpt_measured_text x;
+	rpt_measured_format(m, &x);
 	heading(t, "Drill measurements");
-	dr_buf_printf(t->b, "  %-22s %s (measured; canary resolution %s)\n", "RPO", rpo, res);
-	dr_buf_printf(t->b, "  %-22s %s = %s measured + %s declared/modeled\n", "RTO", rto, tech, mod);
+	dr_buf_printf(t->b, "  %-22s %s (measured; canary resolution %s)\n", "RPO", x.rpo, x.res);
+	dr_buf_printf(t->b, "  %-22s %s = %s measured + %s declared/modeled\n", "RTO", x.rto, x.tech, x.mod);
 	dr_buf_printf(t->b, "  %-22s %s%llu%s of %llu acknowledged\n", "acked writes lost",
 		      c_on(t, m->acked_writes_lost ? RED : GREEN), (unsigned long long)m->acked_writes_lost,
 		      c_on(t, RESET), (unsigned long long)m->acked_writes);
