@@ -10,6 +10,10 @@ missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
+# node and npm (for the s3rver test peer) normally come with the machine;
+# Debian's own packages only where they are missing, since they conflict
+# with a node installed otherwise.
+command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps: missing Debian packages:$missing (run as root to install them)" >&2
